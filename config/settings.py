@@ -1,0 +1,102 @@
+"""The one settings object, read once at the edges (worker.py, api/main.py, the CLI)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from surfaces.config import SurfaceConfig
+
+DEFAULT_SURFACES = ("openai", "claude")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    api_port: int = 8000
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    llmsim_port: int = 8900
+    temporal_address: str = ""
+    temporal_namespace: str = "default"
+    temporal_api_key: SecretStr | None = None
+    temporal_tls_cert_path: str | None = None
+    temporal_tls_key_path: str | None = None
+    temporal_ui_url: str = ""
+    database_url: str = "sqlite+aiosqlite:///.data/propertyaudit.db"
+    llmsim_url: str = ""
+
+    openai_api_key: SecretStr | None = None
+    anthropic_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    anthropic_base_url: str | None = None
+    llm_backend: Literal["auto", "simulator", "live"] = "auto"
+
+    geo_openai_model: str = "gpt-5.2"
+    geo_claude_model: str = "claude-sonnet-4-5"
+    geo_audit_mode: Literal["structured", "natural"] = "structured"
+    geo_enable_web_search: bool = False
+
+    propertyaudit_api_key: SecretStr | None = None
+
+    llm_max_concurrency: int = 8
+    llm_max_rps: float = 0.0
+    llm_max_concurrency_openai: int | None = None
+    llm_max_concurrency_claude: int | None = None
+    llm_max_rps_openai: float | None = None
+    llm_max_rps_claude: float | None = None
+    llm_timeout_s: float = 90.0
+
+    @model_validator(mode="after")
+    def _derive_addresses(self) -> Settings:
+        if not self.temporal_address:
+            self.temporal_address = f"localhost:{self.temporal_port}"
+        if not self.llmsim_url:
+            self.llmsim_url = f"http://127.0.0.1:{self.llmsim_port}"
+        if not self.temporal_ui_url:
+            self.temporal_ui_url = f"http://localhost:{self.temporal_ui_port}"
+        if self.llm_max_concurrency < 1:
+            raise ValueError("LLM_MAX_CONCURRENCY must be at least 1")
+        return self
+
+    def _simulated(self, key: SecretStr | None) -> bool:
+        if self.llm_backend == "simulator":
+            return True
+        if self.llm_backend == "live":
+            return False
+        return key is None
+
+    def surface_configs(self) -> dict[str, SurfaceConfig]:
+        """The configured surfaces; in simulator mode their SDKs point at llmsim."""
+        sim = self.llmsim_url.rstrip("/")
+        openai_sim = self._simulated(self.openai_api_key)
+        claude_sim = self._simulated(self.anthropic_api_key)
+        return {
+            "openai": SurfaceConfig(
+                name="openai",
+                provider="openai",
+                model=self.geo_openai_model,
+                base_url=f"{sim}/v1" if openai_sim else self.openai_base_url,
+                api_key=SecretStr("llmsim") if openai_sim else self.openai_api_key,
+                simulator=openai_sim,
+                max_concurrency=self.llm_max_concurrency_openai or self.llm_max_concurrency,
+                max_rps=self._rps(self.llm_max_rps_openai),
+                timeout_s=self.llm_timeout_s,
+            ),
+            "claude": SurfaceConfig(
+                name="claude",
+                provider="anthropic",
+                model=self.geo_claude_model,
+                base_url=sim if claude_sim else self.anthropic_base_url,
+                api_key=SecretStr("llmsim") if claude_sim else self.anthropic_api_key,
+                simulator=claude_sim,
+                max_concurrency=self.llm_max_concurrency_claude or self.llm_max_concurrency,
+                max_rps=self._rps(self.llm_max_rps_claude),
+                timeout_s=self.llm_timeout_s,
+            ),
+        }
+
+    def _rps(self, override: float | None) -> float:
+        return self.llm_max_rps if override is None else override

@@ -1,0 +1,53 @@
+"""One way to connect to Temporal, shared by the API, the worker and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import TLSConfig
+
+from config.settings import Settings
+from workflows.names import SEARCH_ATTRIBUTES
+
+
+async def connect_temporal(settings: Settings, *, lazy: bool = False) -> Client:
+    tls: TLSConfig | bool = False
+    if settings.temporal_tls_cert_path and settings.temporal_tls_key_path:
+        tls = TLSConfig(
+            client_cert=Path(settings.temporal_tls_cert_path).read_bytes(),
+            client_private_key=Path(settings.temporal_tls_key_path).read_bytes(),
+        )
+    elif settings.temporal_api_key:
+        tls = True
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        api_key=settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None,
+        tls=tls,
+        data_converter=pydantic_data_converter,
+        lazy=lazy,
+    )
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
+    """Register the custom search attributes that are missing; returns the names added."""
+    existing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in existing.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(search_attributes=missing, namespace=namespace)
+        )
+    return sorted(missing)

@@ -1,0 +1,184 @@
+"""The AnswerBlock contract (what scoring consumes), its JSON schema and tolerant parsing.
+
+The schema sent to the providers and the validator below describe the same object: citations
+carry `entity_ref` in both (the seed's strict schema omitted it while its validator required it,
+which discarded every OpenAI answer that had a citation).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from geo.domains import domain_of_url, normalize_domain
+
+Flag = Literal[
+    "no_sources", "possible_hallucination", "outdated_info", "nap_mismatch", "conflicting_prices"
+]
+FLAGS: tuple[str, ...] = (
+    "no_sources",
+    "possible_hallucination",
+    "outdated_info",
+    "nap_mismatch",
+    "conflicting_prices",
+)
+
+
+class Entity(BaseModel):
+    name: str = Field(min_length=1)
+    domain: str = ""
+    rationale: str = ""
+    position: int = Field(ge=1)
+
+
+class Citation(BaseModel):
+    url: str = Field(min_length=1)
+    domain: str = ""
+    entity_ref: str = ""
+
+
+class Notes(BaseModel):
+    flags: list[Flag] = Field(default_factory=list)
+
+
+class AnswerBlock(BaseModel):
+    ordered_entities: list[Entity] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    answer_summary: str = ""
+    notes: Notes = Field(default_factory=Notes)
+
+
+def answer_block_schema() -> dict[str, Any]:
+    """Strict JSON schema: every property required, no extra properties (OpenAI strict mode)."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["ordered_entities", "citations", "answer_summary", "notes"],
+        "properties": {
+            "ordered_entities": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name", "domain", "rationale", "position"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "domain": {"type": "string"},
+                        "rationale": {"type": "string"},
+                        "position": {"type": "integer"},
+                    },
+                },
+            },
+            "citations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["url", "domain", "entity_ref"],
+                    "properties": {
+                        "url": {"type": "string"},
+                        "domain": {"type": "string"},
+                        "entity_ref": {"type": "string"},
+                    },
+                },
+            },
+            "answer_summary": {"type": "string"},
+            "notes": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["flags"],
+                "properties": {
+                    "flags": {"type": "array", "items": {"type": "string", "enum": list(FLAGS)}}
+                },
+            },
+        },
+    }
+
+
+class AnswerParseError(ValueError):
+    """The model's text holds no usable AnswerBlock."""
+
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL | re.IGNORECASE)
+
+
+def extract_json_object(text: str) -> dict[str, Any]:
+    """The JSON object in a model's text: plain, fenced, or between the first `{` and last `}`."""
+    candidates = [text]
+    fenced = _FENCE.match(text or "")
+    if fenced:
+        candidates.append(fenced.group(1))
+    start, end = (text or "").find("{"), (text or "").rfind("}")
+    if 0 <= start < end:
+        candidates.append(text[start : end + 1])
+    for candidate in candidates:
+        try:
+            value = json.loads(candidate)
+        except (json.JSONDecodeError, TypeError):
+            continue
+        if isinstance(value, dict):
+            return value
+    raise AnswerParseError("no JSON object found in the model's answer")
+
+
+def coerce_answer_block(data: dict[str, Any]) -> AnswerBlock:
+    """Accept the field aliases models use (`results`, `providers`, `summary`, top-level flags)."""
+    raw_entities = next(
+        (data[k] for k in ("ordered_entities", "results", "providers", "entities")
+         if isinstance(data.get(k), list)),
+        None,
+    )
+    if raw_entities is None:
+        raise AnswerParseError("answer has no ordered_entities list")
+    entities: list[Entity] = []
+    for index, item in enumerate(raw_entities):
+        if not isinstance(item, dict):
+            continue
+        name = str(item.get("name") or "").strip()
+        if not name:
+            continue
+        position = item.get("position")
+        if not isinstance(position, int) or isinstance(position, bool) or position < 1:
+            position = index + 1
+        entities.append(
+            Entity(
+                name=name,
+                domain=normalize_domain(str(item.get("domain") or "")),
+                rationale=str(item.get("rationale") or ""),
+                position=position,
+            )
+        )
+    citations: list[Citation] = []
+    for item in data.get("citations") or data.get("sources") or []:
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict):
+            continue
+        url = str(item.get("url") or "").strip()
+        if not url:
+            continue
+        domain = normalize_domain(str(item.get("domain") or "")) or domain_of_url(url)
+        citations.append(
+            Citation(url=url, domain=domain, entity_ref=str(item.get("entity_ref") or ""))
+        )
+    notes = data.get("notes")
+    raw_flags = notes.get("flags") if isinstance(notes, dict) else data.get("flags")
+    flags = [f for f in (raw_flags or []) if isinstance(f, str) and f in FLAGS]
+    summary = data.get("answer_summary", data.get("summary", ""))
+    try:
+        return AnswerBlock(
+            ordered_entities=entities,
+            citations=citations,
+            answer_summary=str(summary or ""),
+            notes=Notes(flags=list(dict.fromkeys(flags))),  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:  # pragma: no cover - coercion above keeps fields valid
+        raise AnswerParseError(str(exc)) from exc
+
+
+def parse_answer_block(text: str) -> AnswerBlock:
+    """Model text → AnswerBlock, or AnswerParseError (never a made-up answer)."""
+    return coerce_answer_block(extract_json_object(text))

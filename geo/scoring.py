@@ -1,0 +1,188 @@
+"""Scoring one answer and aggregating a run (DESIGN §4.4), pure and None-safe.
+
+score = 0.45·position + 0.25·link + 0.20·sov + 0.10·accuracy, each component 0–100.
+Unlike the seed, a rank beyond 10 earns nothing, queries are weighted in `weighted_score`, and
+queries that errored are counted apart instead of being averaged in as zeros.
+"""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+from pydantic import BaseModel, Field
+
+from geo.answer import AnswerBlock
+from geo.brand import entity_matches_brand, names_brand
+from geo.domains import is_brand_domain
+from geo.profile import BrandContext
+
+WEIGHTS = {"position": 0.45, "link": 0.25, "sov": 0.20, "accuracy": 0.10}
+
+
+class Breakdown(BaseModel):
+    position: float = 0.0
+    link: float = 0.0
+    sov: float = 0.0
+    accuracy: float = 0.0
+
+
+class AnswerScore(BaseModel):
+    presence: bool
+    llm_rank: int | None
+    link_rank: int | None
+    sov: float | None
+    flags: list[str] = Field(default_factory=list)
+    score: float
+    breakdown: Breakdown
+    brand_citations: list[bool] = Field(default_factory=list)
+
+
+def rank_points(rank: int | None) -> float:
+    """Rank 1 → 100, 2 → 90 … 10 → 10; beyond 10 or absent → 0."""
+    if rank is None or rank < 1 or rank > 10:
+        return 0.0
+    return float((11 - rank) * 10)
+
+
+def accuracy_points(flags: list[str]) -> float:
+    if not flags:
+        return 100.0
+    if "possible_hallucination" in flags:
+        return 0.0
+    if "no_sources" in flags:
+        return 25.0
+    return 60.0
+
+
+def brand_rank(block: AnswerBlock, brand: BrandContext) -> int | None:
+    """The model-reported position of the first entity that is the brand."""
+    for entity in block.ordered_entities:
+        if entity_matches_brand(entity, brand.name, brand.domains):
+            return entity.position
+    return None
+
+
+def score_answer(block: AnswerBlock, brand: BrandContext) -> AnswerScore:
+    llm_rank = brand_rank(block, brand)
+    presence = llm_rank is not None or names_brand(block.answer_summary, brand.name)
+    brand_citations = [is_brand_domain(c.domain, brand.domains) for c in block.citations]
+    link_rank = next((i + 1 for i, hit in enumerate(brand_citations) if hit), None)
+    sov = (sum(brand_citations) / len(brand_citations)) if brand_citations else None
+    flags = list(block.notes.flags)
+    breakdown = Breakdown(
+        position=rank_points(llm_rank),
+        link=rank_points(link_rank),
+        sov=min(100.0, max(0.0, (sov or 0.0) * 100)),
+        accuracy=accuracy_points(flags),
+    )
+    score = sum(getattr(breakdown, key) * weight for key, weight in WEIGHTS.items())
+    return AnswerScore(
+        presence=presence,
+        llm_rank=llm_rank,
+        link_rank=link_rank,
+        sov=sov,
+        flags=flags,
+        score=round(score, 2),
+        breakdown=breakdown,
+        brand_citations=brand_citations,
+    )
+
+
+class ScoredAnswer(BaseModel):
+    """One answered sample of one query, as aggregation sees it."""
+
+    query_id: str
+    weight: float = 1.0
+    score: AnswerScore
+
+
+class QueryScore(BaseModel):
+    score: float
+    presence_rate: float
+    llm_rank: float | None
+    link_rank: float | None
+    sov: float | None
+    samples: int
+    breakdown: Breakdown
+
+
+class RunScore(BaseModel):
+    overall_score: float
+    weighted_score: float
+    visibility_pct: float
+    avg_llm_rank: float | None
+    avg_link_rank: float | None
+    avg_sov: float | None
+    breakdown: Breakdown
+    query_scores: dict[str, QueryScore]
+    answered: int
+    errors: int
+
+
+def _mean(values: list[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _mean_breakdown(items: list[Breakdown]) -> Breakdown:
+    if not items:
+        return Breakdown()
+    return Breakdown(
+        **{key: round(fmean(getattr(b, key) for b in items), 2) for key in WEIGHTS}
+    )
+
+
+def aggregate_run(answers: list[ScoredAnswer], errors: int = 0) -> RunScore:
+    """Per-query means over samples, then run means over queries; errors are only counted."""
+    by_query: dict[str, list[ScoredAnswer]] = {}
+    for answer in answers:
+        by_query.setdefault(answer.query_id, []).append(answer)
+    query_scores: dict[str, QueryScore] = {}
+    weights: dict[str, float] = {}
+    for query_id, samples in by_query.items():
+        scores = [s.score for s in samples]
+        weights[query_id] = samples[0].weight
+        query_scores[query_id] = QueryScore(
+            score=round(fmean(s.score for s in scores), 2),
+            presence_rate=round(fmean(1.0 if s.presence else 0.0 for s in scores), 4),
+            llm_rank=_round(_mean([s.llm_rank for s in scores if s.llm_rank is not None])),
+            link_rank=_round(_mean([s.link_rank for s in scores if s.link_rank is not None])),
+            sov=_round(_mean([s.sov for s in scores if s.sov is not None]), 4),
+            samples=len(samples),
+            breakdown=_mean_breakdown([s.breakdown for s in scores]),
+        )
+    all_scores = [a.score for a in answers]
+    per_query = list(query_scores.values())
+    total_weight = sum(weights.values())
+    weighted = (
+        sum(query_scores[q].score * w for q, w in weights.items()) / total_weight
+        if total_weight > 0
+        else 0.0
+    )
+    return RunScore(
+        overall_score=round(fmean(q.score for q in per_query), 2) if per_query else 0.0,
+        weighted_score=round(weighted, 2),
+        visibility_pct=round(100 * fmean(q.presence_rate for q in per_query), 2)
+        if per_query
+        else 0.0,
+        avg_llm_rank=_round(_mean([s.llm_rank for s in all_scores if s.llm_rank is not None])),
+        avg_link_rank=_round(_mean([s.link_rank for s in all_scores if s.link_rank is not None])),
+        avg_sov=_round(_mean([s.sov for s in all_scores if s.sov is not None]), 4),
+        breakdown=_mean_breakdown([s.breakdown for s in all_scores]),
+        query_scores=query_scores,
+        answered=len(answers),
+        errors=errors,
+    )
+
+
+def score_bucket(score: float) -> str:
+    if score >= 75:
+        return "excellent"
+    if score >= 50:
+        return "good"
+    if score >= 25:
+        return "fair"
+    return "poor"
