@@ -34,7 +34,6 @@ class AnthropicSurface:
         message = await self._client.messages.create(
             model=self.model,
             max_tokens=prompt.max_tokens,
-            temperature=0,
             system=prompt.system,
             messages=[{"role": "user", "content": prompt.user}],
             **kwargs,

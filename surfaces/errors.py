@@ -91,4 +91,7 @@ def to_application_error(exc: Exception, surface: str) -> ApplicationError:
         return ApplicationError(f"{surface}: request timed out", type="ProviderTimeout")
     if isinstance(exc, connection_error):
         return ApplicationError(f"{surface}: connection error: {exc}", type="ProviderConnection")
-    return ApplicationError(f"{surface}: {type(exc).__name__}: {exc}", type=type(exc).__name__)
+    # Anything else is a bug in our adapter or the SDK: retrying would only buy it again.
+    return ApplicationError(
+        f"{surface}: {type(exc).__name__}: {exc}", type="AdapterError", non_retryable=True
+    )

@@ -1,0 +1,42 @@
+"""Audit-level state: status changes and batch completion, recorded exactly once."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from activities.payloads import BatchResult, CompleteBatchInput, SetStatusInput
+from db import audits
+
+
+class BatchActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def set_audit_status(self, inp: SetStatusInput) -> None:
+        async with self._sessions() as session, session.begin():
+            await audits.set_status(
+                session,
+                uuid.UUID(inp.audit_id),
+                inp.status,
+                run_ids=[uuid.UUID(r) for r in inp.run_ids],
+                error_message=inp.error_message,
+            )
+
+    @activity.defn
+    async def complete_batch(self, inp: CompleteBatchInput) -> BatchResult:
+        """Close runs a child could not close itself, then record the batch's status once."""
+        async with self._sessions() as session, session.begin():
+            for outcome in inp.outcomes:
+                await audits.close_run(
+                    session, uuid.UUID(outcome.run_id), outcome.status, outcome.error_message
+                )
+            status, recorded = await audits.complete_batch(session, uuid.UUID(inp.audit_id))
+        return BatchResult(
+            audit_id=inp.audit_id,
+            status=status,  # type: ignore[arg-type]
+            recorded_now=recorded,
+        )

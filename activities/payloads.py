@@ -1,0 +1,181 @@
+"""Workflow and activity inputs and outputs: one pydantic model in, one out.
+
+Import-light on purpose (pydantic and geo only): workflows pass this module through the sandbox.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from geo.answer import AnswerBlock
+from geo.profile import BrandContext, PropertyProfile
+
+RunStatus = Literal["queued", "running", "paused", "completed", "failed", "cancelled"]
+AuditStatus = Literal[
+    "queued", "running", "paused", "completed", "partial", "failed", "cancelled"
+]
+
+
+class AuditInput(BaseModel):
+    audit_id: str
+    property_id: str
+    surfaces: list[str]
+    run_ids: dict[str, str]
+    mode: str = "structured"
+    web_search: bool = False
+    samples_per_query: int = 1
+
+
+class QuerySpec(BaseModel):
+    query_id: str
+    text: str
+    type: str
+    weight: float = 1.0
+    index: int = Field(description="1-based position in the panel")
+
+
+class SurfacePlan(BaseModel):
+    surface: str
+    run_id: str
+    model: str
+    max_concurrency: int
+
+
+class LoadPlanInput(BaseModel):
+    audit_id: str
+    property_id: str
+    surfaces: list[str]
+    run_ids: dict[str, str]
+
+
+class AuditPlan(BaseModel):
+    profile: PropertyProfile
+    queries: list[QuerySpec]
+    surfaces: list[SurfacePlan]
+
+
+class SurfaceRunInput(BaseModel):
+    audit_id: str
+    property_id: str
+    run_id: str
+    surface: str
+    model: str
+    profile: PropertyProfile
+    queries: list[QuerySpec]
+    samples_per_query: int = 1
+    max_concurrency: int = 8
+    mode: str = "structured"
+    start_paused: bool = False
+
+
+class AskRequest(BaseModel):
+    surface: str
+    run_id: str
+    query: QuerySpec
+    sample: int = 0
+    profile: PropertyProfile
+    mode: str = "structured"
+
+
+class AskResult(BaseModel):
+    query_id: str
+    sample: int
+    text: str
+    block: AnswerBlock
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_ms: int = 0
+    attempt: int = 1
+
+
+class StartRunInput(BaseModel):
+    run_id: str
+    model: str
+    query_count: int
+    total_asks: int
+    mode: str = "structured"
+
+
+class RecordAnswerInput(BaseModel):
+    run_id: str
+    query: QuerySpec
+    sample: int
+    total_asks: int
+    brand: BrandContext
+    answer: AskResult
+
+
+class RecordErrorInput(BaseModel):
+    run_id: str
+    query: QuerySpec
+    sample: int
+    total_asks: int
+    error: str
+
+
+class RecordResult(BaseModel):
+    stored: bool
+    done: int
+    errors: int
+
+
+class FinishRunInput(BaseModel):
+    run_id: str
+    status: Literal["completed", "failed", "cancelled"]
+    error_message: str | None = None
+
+
+class RunOutcome(BaseModel):
+    surface: str
+    run_id: str
+    status: RunStatus
+    answered: int = 0
+    errors: int = 0
+    overall_score: float | None = None
+    visibility_pct: float | None = None
+    error_message: str | None = None
+
+
+class SetStatusInput(BaseModel):
+    audit_id: str
+    status: AuditStatus
+    run_ids: list[str] = Field(default_factory=list)
+    error_message: str | None = None
+
+
+class CompleteBatchInput(BaseModel):
+    audit_id: str
+    outcomes: list[RunOutcome]
+
+
+class BatchResult(BaseModel):
+    audit_id: str
+    status: AuditStatus
+    recorded_now: bool
+
+
+class AuditResult(BaseModel):
+    audit_id: str
+    status: AuditStatus
+    runs: list[RunOutcome]
+
+
+class SurfaceProgress(BaseModel):
+    surface: str
+    run_id: str
+    status: str
+    paused: bool = False
+    done: int = 0
+    total: int = 0
+    errors: int = 0
+    current_query: str = ""
+
+
+class AuditProgress(BaseModel):
+    audit_id: str
+    status: str
+    paused: bool = False
+    surfaces: list[SurfaceProgress] = Field(default_factory=list)

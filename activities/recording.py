@@ -1,0 +1,101 @@
+"""Writing a run's progress and answers; each activity is idempotent under retries."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from activities.payloads import (
+    FinishRunInput,
+    RecordAnswerInput,
+    RecordErrorInput,
+    RecordResult,
+    RunOutcome,
+    StartRunInput,
+)
+from db import runs
+from geo.scoring import score_answer
+
+
+class RecordingActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def start_run(self, inp: StartRunInput) -> None:
+        async with self._sessions() as session, session.begin():
+            await runs.start_run(
+                session,
+                uuid.UUID(inp.run_id),
+                model=inp.model,
+                query_count=inp.query_count,
+                total_asks=inp.total_asks,
+            )
+
+    @activity.defn
+    async def record_answer(self, inp: RecordAnswerInput) -> RecordResult:
+        """Score and store one answer; a repeat of the same (run, query, sample) stores nothing."""
+        answer = inp.answer
+        scored = score_answer(answer.block, inp.brand)
+        run_id = uuid.UUID(inp.run_id)
+        async with self._sessions() as session, session.begin():
+            stored = await runs.record_answer(
+                session,
+                run_id=run_id,
+                query_id=uuid.UUID(inp.query.query_id),
+                query_text=inp.query.text,
+                query_type=inp.query.type,
+                query_weight=inp.query.weight,
+                query_index=inp.query.index,
+                sample=inp.sample,
+                total_asks=inp.total_asks,
+                block=answer.block,
+                scored=scored,
+                raw_text=answer.text,
+                model=answer.model,
+                input_tokens=answer.input_tokens,
+                output_tokens=answer.output_tokens,
+                latency_ms=answer.latency_ms,
+                attempts=answer.attempt,
+            )
+            done, errors = await runs.progress_counts(session, run_id)
+        return RecordResult(stored=stored, done=done, errors=errors)
+
+    @activity.defn
+    async def record_query_error(self, inp: RecordErrorInput) -> RecordResult:
+        run_id = uuid.UUID(inp.run_id)
+        async with self._sessions() as session, session.begin():
+            stored = await runs.record_error(
+                session,
+                run_id=run_id,
+                query_id=uuid.UUID(inp.query.query_id),
+                query_text=inp.query.text,
+                query_type=inp.query.type,
+                query_weight=inp.query.weight,
+                query_index=inp.query.index,
+                sample=inp.sample,
+                total_asks=inp.total_asks,
+                error=inp.error,
+            )
+            done, errors = await runs.progress_counts(session, run_id)
+        return RecordResult(stored=stored, done=done, errors=errors)
+
+    @activity.defn
+    async def finish_run(self, inp: FinishRunInput) -> RunOutcome:
+        """Aggregate the run's answers into its score and close it."""
+        async with self._sessions() as session, session.begin():
+            run, score = await runs.finish_run(
+                session, uuid.UUID(inp.run_id), status=inp.status, error_message=inp.error_message
+            )
+        return RunOutcome(
+            surface=run.surface,
+            run_id=inp.run_id,
+            status=run.status,  # type: ignore[arg-type]
+            answered=score.answered,
+            errors=score.errors,
+            overall_score=score.overall_score if score.answered else None,
+            visibility_pct=score.visibility_pct if score.answered else None,
+            error_message=run.error_message,
+        )

@@ -1,0 +1,176 @@
+"""Audits (batches) and the run rows that belong to them."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.models import Audit, Run, utcnow
+
+FINAL_RUN_STATUSES = ("completed", "failed", "cancelled")
+FINAL_AUDIT_STATUSES = ("completed", "partial", "failed", "cancelled")
+
+
+async def find_by_idempotency_key(
+    session: AsyncSession, property_id: uuid.UUID, key: str
+) -> Audit | None:
+    return await session.scalar(
+        select(Audit)
+        .where(Audit.property_id == property_id, Audit.idempotency_key == key)
+        .options(selectinload(Audit.runs).selectinload(Run.score))
+    )
+
+
+async def create_audit(
+    session: AsyncSession,
+    *,
+    property_id: uuid.UUID,
+    surfaces: list[str],
+    models: dict[str, str],
+    mode: str,
+    web_search: bool,
+    samples_per_query: int,
+    query_count: int,
+    idempotency_key: str | None,
+    workflow_id_for: dict[str, str],
+    audit_id: uuid.UUID,
+    audit_workflow_id: str,
+) -> Audit:
+    audit = Audit(
+        id=audit_id,
+        property_id=property_id,
+        status="queued",
+        surfaces=surfaces,
+        mode=mode,
+        web_search=web_search,
+        samples_per_query=samples_per_query,
+        batch_size=len(surfaces),
+        query_count=query_count,
+        workflow_id=audit_workflow_id,
+        idempotency_key=idempotency_key,
+    )
+    session.add(audit)
+    for surface in surfaces:
+        session.add(
+            Run(
+                batch_id=audit.id,
+                property_id=property_id,
+                surface=surface,
+                model_name=models.get(surface, ""),
+                status="queued",
+                workflow_id=workflow_id_for[surface],
+                batch_size=len(surfaces),
+                query_count=query_count,
+                total_asks=query_count * samples_per_query,
+                uses_web_search=web_search,
+                mode=mode,
+            )
+        )
+    await session.flush()
+    return audit
+
+
+async def get_audit(session: AsyncSession, audit_id: uuid.UUID) -> Audit | None:
+    return await session.scalar(
+        select(Audit)
+        .where(Audit.id == audit_id)
+        .options(selectinload(Audit.runs).selectinload(Run.score))
+    )
+
+
+async def list_audits(
+    session: AsyncSession, property_id: uuid.UUID | None, limit: int, offset: int
+) -> list[Audit]:
+    stmt = select(Audit).options(selectinload(Audit.runs).selectinload(Run.score))
+    if property_id is not None:
+        stmt = stmt.where(Audit.property_id == property_id)
+    stmt = stmt.order_by(Audit.created_at.desc()).limit(limit).offset(offset)
+    return list((await session.scalars(stmt)).all())
+
+
+async def mark_running(session: AsyncSession, audit_id: uuid.UUID) -> None:
+    await session.execute(
+        update(Audit)
+        .where(Audit.id == audit_id, Audit.status == "queued")
+        .values(status="running", started_at=utcnow())
+    )
+
+
+async def set_status(
+    session: AsyncSession,
+    audit_id: uuid.UUID,
+    status: str,
+    *,
+    run_ids: list[uuid.UUID],
+    error_message: str | None = None,
+) -> None:
+    """Move an open audit (and its open runs) to a status; closed ones are left alone."""
+    values: dict[str, object] = {"status": status}
+    if status in FINAL_AUDIT_STATUSES:
+        values["finished_at"] = utcnow()
+    if error_message:
+        values["error_message"] = error_message
+    await session.execute(
+        update(Audit)
+        .where(Audit.id == audit_id, Audit.status.not_in(FINAL_AUDIT_STATUSES))
+        .values(**values)
+    )
+    if run_ids:
+        run_status = "failed" if status == "partial" else status
+        run_values: dict[str, object] = {"status": run_status}
+        if run_status in FINAL_RUN_STATUSES:
+            run_values["finished_at"] = utcnow()
+        if error_message:
+            run_values["error_message"] = error_message
+        await session.execute(
+            update(Run)
+            .where(Run.id.in_(run_ids), Run.status.not_in(FINAL_RUN_STATUSES))
+            .values(**run_values)
+        )
+
+
+def batch_status(run_statuses: list[str]) -> str:
+    """complete when every run completed; failed when none did; cancelled wins; else partial."""
+    if run_statuses and all(s == "completed" for s in run_statuses):
+        return "completed"
+    if any(s == "cancelled" for s in run_statuses) and not any(
+        s == "failed" for s in run_statuses
+    ):
+        return "cancelled"
+    if not any(s == "completed" for s in run_statuses):
+        return "failed"
+    return "partial"
+
+
+async def complete_batch(session: AsyncSession, audit_id: uuid.UUID) -> tuple[str, bool]:
+    """Record batch completion once; returns (status, whether this call recorded it)."""
+    audit = await get_audit(session, audit_id)
+    if audit is None:
+        raise LookupError(f"audit {audit_id} not found")
+    if audit.batch_completed_at is not None:
+        return audit.status, False
+    status = batch_status([run.status for run in audit.runs])
+    now = utcnow()
+    result = await session.execute(
+        update(Audit)
+        .where(Audit.id == audit_id, Audit.batch_completed_at.is_(None))
+        .values(status=status, batch_completed_at=now, finished_at=now)
+    )
+    return status, bool(getattr(result, "rowcount", 0))
+
+
+async def close_run(
+    session: AsyncSession, run_id: uuid.UUID, status: str, error_message: str | None
+) -> None:
+    """Give a run still open its final status (a child that died before closing it)."""
+    if status not in FINAL_RUN_STATUSES:
+        status = "failed"
+    values: dict[str, object] = {"status": status, "finished_at": utcnow()}
+    if error_message:
+        values["error_message"] = error_message[:2000]
+    await session.execute(
+        update(Run).where(Run.id == run_id, Run.status.not_in(FINAL_RUN_STATUSES)).values(**values)
+    )

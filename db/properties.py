@@ -1,0 +1,94 @@
+"""Properties and their query panels."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Property, Query
+from geo.domains import infer_brand_domains
+from geo.panel import PanelQuery, generate_panel, normalize_query_text
+from geo.profile import Address, Competitor, PropertyProfile
+
+
+def profile_of(prop: Property) -> PropertyProfile:
+    return PropertyProfile(
+        name=prop.name,
+        address=Address(
+            street=prop.street,
+            neighborhood=prop.neighborhood,
+            city=prop.city,
+            state=prop.state,
+            zip=prop.zip,
+        ),
+        website_url=prop.website_url,
+        brand_domains=list(prop.brand_domains or [])
+        or infer_brand_domains(prop.website_url, prop.name),
+        competitors=[Competitor.model_validate(c) for c in prop.competitors or []],
+        amenities=list(prop.amenities or []),
+        unique_selling_points=list(prop.unique_selling_points or []),
+        target_audience=prop.target_audience,
+    )
+
+
+def apply_profile(prop: Property, data: dict[str, Any]) -> None:
+    """Copy API fields onto the row (address flattened, lists as JSON)."""
+    address = data.pop("address", None)
+    if address is not None:
+        for key, value in address.items():
+            setattr(prop, key, value or "")
+    for key, value in data.items():
+        setattr(prop, key, value)
+
+
+async def get_property(session: AsyncSession, property_id: uuid.UUID) -> Property | None:
+    return await session.get(Property, property_id)
+
+
+async def list_queries(
+    session: AsyncSession, property_id: uuid.UUID, *, active_only: bool = False
+) -> list[Query]:
+    stmt = select(Query).where(Query.property_id == property_id)
+    if active_only:
+        stmt = stmt.where(Query.is_active.is_(True))
+    stmt = stmt.order_by(Query.position, Query.created_at)
+    return list((await session.scalars(stmt)).all())
+
+
+async def add_queries(
+    session: AsyncSession, prop: Property, queries: list[PanelQuery], *, generated: bool
+) -> tuple[list[Query], int]:
+    """Insert the questions the panel lacks; returns (new rows, how many already existed)."""
+    existing = {
+        q.text_key for q in await list_queries(session, prop.id)
+    }
+    start = await session.scalar(
+        select(func.coalesce(func.max(Query.position), 0)).where(Query.property_id == prop.id)
+    )
+    created: list[Query] = []
+    for offset, item in enumerate(queries, start=1):
+        key = normalize_query_text(item.text)
+        if key in existing:
+            continue
+        existing.add(key)
+        row = Query(
+            property_id=prop.id,
+            text=item.text,
+            text_key=key,
+            type=item.type,
+            weight=item.weight,
+            geo=profile_of(prop).address.city_state(),
+            generated=generated,
+            position=(start or 0) + offset,
+        )
+        session.add(row)
+        created.append(row)
+    await session.flush()
+    return created, len(queries) - len(created)
+
+
+async def generate_queries(session: AsyncSession, prop: Property) -> tuple[list[Query], int]:
+    return await add_queries(session, prop, generate_panel(profile_of(prop)), generated=True)

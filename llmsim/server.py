@@ -1,0 +1,217 @@
+"""The simulator's HTTP server: OpenAI Chat Completions and Anthropic Messages wire formats."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from llmsim.faults import RpmLimiter, latency_s, pick_fault
+from llmsim.knobs import SimConfig
+from llmsim.market import parse_prompt, structured_answer
+
+
+class SimState:
+    def __init__(self, config: SimConfig) -> None:
+        self.config = config
+        self.rng = random.Random(config.seed)
+        self.rpm = RpmLimiter()
+        self.reset_stats()
+
+    def reset_stats(self) -> None:
+        self.total = 0
+        self.counters: dict[str, Counter[str]] = {
+            "by_api": Counter(),
+            "by_model": Counter(),
+            "by_status": Counter(),
+            "by_surface": Counter(),
+            "by_surface_status": Counter(),
+        }
+
+    def count(self, api: str, model: str, surface: str, status: int) -> None:
+        self.total += 1
+        self.counters["by_api"][api] += 1
+        self.counters["by_model"][model] += 1
+        self.counters["by_status"][str(status)] += 1
+        self.counters["by_surface"][surface] += 1
+        self.counters["by_surface_status"][f"{surface}:{status}"] += 1
+
+
+def _tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+def _user_text(messages: list[Any]) -> str:
+    parts: list[str] = []
+    for message in messages or []:
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            parts.extend(
+                str(p.get("text", "")) for p in content if isinstance(p, dict)
+            )
+    return "\n".join(parts)
+
+
+def _openai_error(status: int, message: str, kind: str, code: str | None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+
+
+def _anthropic_error(kind: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "error": {"type": kind, "message": message}}
+
+
+def create_app(config: SimConfig | None = None) -> FastAPI:
+    state = SimState(config or SimConfig.from_env())
+    app = FastAPI(title="llmsim", description="Offline LLM simulator for PropertyAudit")
+    app.state.sim = state
+
+    async def simulate(
+        request: Request, api: str, default_surface: str
+    ) -> tuple[dict[str, Any] | None, JSONResponse | None, str, str]:
+        """Shared path: parse, apply faults and latency; returns (body, error, surface, model)."""
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+        surface = request.headers.get("x-llmsim-surface", default_surface)
+        model = str(body.get("model", "")) if isinstance(body, dict) else ""
+        cfg = state.config
+        anthropic = api == "messages"
+        if not isinstance(body, dict) or not model:
+            state.count(api, model, surface, 400)
+            msg = "request body must be a JSON object with a model"
+            err = _anthropic_error("invalid_request_error", msg) if anthropic else _openai_error(
+                400, msg, "invalid_request_error", None)
+            return None, JSONResponse(err, status_code=400), surface, model
+        if surface in cfg.auth_fail:
+            state.count(api, model, surface, 401)
+            err = (
+                _anthropic_error("authentication_error", "invalid x-api-key (simulated)")
+                if anthropic
+                else _openai_error(401, "Incorrect API key provided (simulated).",
+                                   "invalid_request_error", "invalid_api_key")
+            )
+            return None, JSONResponse(err, status_code=401), surface, model
+        wait = state.rpm.admit(model, cfg.rpm)
+        fault = pick_fault(cfg, state.rng)
+        if wait is not None or fault == "rate_limit":
+            retry_after = wait if wait is not None else cfg.retry_after_s
+            state.count(api, model, surface, 429)
+            msg = f"Rate limit reached for {model} (simulated)"
+            err = _anthropic_error("rate_limit_error", msg) if anthropic else _openai_error(
+                429, msg, "requests", "rate_limit_exceeded")
+            headers = {"retry-after": f"{max(retry_after, 0.0):.3f}".rstrip("0").rstrip(".")}
+            return None, JSONResponse(err, status_code=429, headers=headers), surface, model
+        if fault == "error":
+            status = state.rng.choice((529, 500) if anthropic else (500, 503))
+            state.count(api, model, surface, status)
+            if anthropic:
+                kind = "overloaded_error" if status == 529 else "api_error"
+                err = _anthropic_error(kind, "Overloaded (simulated)")
+            else:
+                err = _openai_error(status, "The server had an error (simulated)",
+                                    "server_error", None)
+            return None, JSONResponse(err, status_code=status), surface, model
+        delay = latency_s(cfg, state.rng)
+        if fault == "slow":
+            delay = max(delay, cfg.slow_ms / 1000)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        body["_fault"] = fault
+        return body, None, surface, model
+
+    def answer_text(body: dict[str, Any], prompt: str, model: str) -> str:
+        answer = structured_answer(parse_prompt(prompt), model, state.config.seed)
+        text = json.dumps(answer)
+        if body.get("_fault") == "malformed":
+            return "Sure! Here is the audit: " + text[: len(text) // 2]
+        return text
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> JSONResponse:
+        body, error, surface, model = await simulate(request, "chat.completions", "openai")
+        if error is not None or body is None:
+            return error or JSONResponse({}, status_code=500)
+        prompt = _user_text(body.get("messages", []))
+        text = answer_text(body, prompt, model)
+        state.count("chat.completions", model, surface, 200)
+        prompt_tokens, completion_tokens = _tokens(prompt), _tokens(text)
+        return JSONResponse(
+            {
+                "id": f"chatcmpl-sim-{uuid.uuid4().hex[:20]}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text, "refusal": None},
+                        "finish_reason": "stop",
+                        "logprobs": None,
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            }
+        )
+
+    @app.post("/v1/messages")
+    async def messages(request: Request) -> JSONResponse:
+        body, error, surface, model = await simulate(request, "messages", "claude")
+        if error is not None or body is None:
+            return error or JSONResponse({}, status_code=500)
+        prompt = _user_text(body.get("messages", []))
+        text = answer_text(body, prompt, model)
+        state.count("messages", model, surface, 200)
+        return JSONResponse(
+            {
+                "id": f"msg_sim_{uuid.uuid4().hex[:20]}",
+                "type": "message",
+                "role": "assistant",
+                "model": model,
+                "content": [{"type": "text", "text": text}],
+                "stop_reason": "end_turn",
+                "stop_sequence": None,
+                "usage": {"input_tokens": _tokens(prompt), "output_tokens": _tokens(text)},
+            }
+        )
+
+    @app.get("/_sim/stats")
+    async def stats() -> dict[str, Any]:
+        return {"requests": state.total, **{k: dict(v) for k, v in state.counters.items()}}
+
+    @app.post("/_sim/stats/reset")
+    async def reset_stats() -> dict[str, Any]:
+        state.reset_stats()
+        return {"requests": 0}
+
+    @app.get("/_sim/config")
+    async def get_config() -> SimConfig:
+        return state.config
+
+    @app.post("/_sim/config")
+    async def set_config(update: dict[str, Any]) -> SimConfig:
+        """Change knobs at run time; fields not given keep their value."""
+        merged = state.config.model_dump() | update
+        state.config = SimConfig.model_validate(merged)
+        return state.config
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

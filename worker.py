@@ -1,0 +1,130 @@
+"""The worker: workflows and database activities, and one LLM task queue per surface.
+
+    python worker.py                         # everything
+    python worker.py --queues property-audit # workflows and database activities only
+    python worker.py --queues llm-openai     # only OpenAI calls
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.asking import AskingActivities
+from activities.batch import BatchActivities
+from activities.planning import PlanningActivities
+from activities.recording import RecordingActivities
+from config.settings import Settings
+from config.temporal import connect_temporal, ensure_search_attributes
+from db.engine import make_engine, make_sessionmaker
+from surfaces.base import Surface
+from surfaces.factory import build_surface
+from workflows.names import TASK_QUEUE
+from workflows.property_audit import PropertyAuditWorkflow
+from workflows.surface_run import SurfaceRunWorkflow
+
+log = logging.getLogger("propertyaudit.worker")
+
+
+def build_workers(
+    client: Client, settings: Settings, queues: set[str] | None, sessions: object
+) -> tuple[list[Worker], list[Surface]]:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    assert isinstance(sessions, async_sessionmaker)
+    surfaces = settings.surface_configs()
+    workers: list[Worker] = []
+    adapters: list[Surface] = []
+    if queues is None or TASK_QUEUE in queues:
+        planning = PlanningActivities(sessions, surfaces)
+        recording = RecordingActivities(sessions)
+        batch = BatchActivities(sessions)
+        workers.append(
+            Worker(
+                client,
+                task_queue=TASK_QUEUE,
+                workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow],
+                activities=[
+                    planning.load_audit_plan,
+                    recording.start_run,
+                    recording.record_answer,
+                    recording.record_query_error,
+                    recording.finish_run,
+                    batch.set_audit_status,
+                    batch.complete_batch,
+                ],
+                max_concurrent_activities=64,
+                graceful_shutdown_timeout=timedelta(seconds=10),
+            )
+        )
+    for config in surfaces.values():
+        if queues is not None and config.task_queue not in queues:
+            continue
+        adapter = build_surface(config)
+        adapters.append(adapter)
+        workers.append(
+            Worker(
+                client,
+                task_queue=config.task_queue,
+                activities=[AskingActivities(adapter).ask_surface],
+                max_concurrent_activities=config.max_concurrency,
+                # Server-side and global for the queue: the provider's limit across all workers.
+                max_task_queue_activities_per_second=config.max_rps or None,
+                graceful_shutdown_timeout=timedelta(seconds=10),
+            )
+        )
+        log.info(
+            "surface %s: model %s via %s (concurrency %d, rps %s)",
+            config.name,
+            config.model,
+            "simulator" if config.simulator else "live API",
+            config.max_concurrency,
+            config.max_rps or "unlimited",
+        )
+    return workers, adapters
+
+
+async def main(queues: set[str] | None) -> None:
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    client = await connect_temporal(settings)
+    added = await ensure_search_attributes(client, settings.temporal_namespace)
+    if added:
+        log.info("registered search attributes: %s", ", ".join(added))
+    workers, adapters = build_workers(client, settings, queues, sessions)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(w.run()) for w in workers]
+    log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
+    await stop.wait()
+    log.info("shutting down")
+    await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for adapter in adapters:
+        await adapter.close()
+    await engine.dispose()
+
+
+def parse_args() -> set[str] | None:
+    parser = argparse.ArgumentParser(description="PropertyAudit Temporal worker")
+    parser.add_argument(
+        "--queues",
+        default="",
+        help="comma list of task queues to poll (default: all); e.g. property-audit,llm-claude",
+    )
+    args = parser.parse_args()
+    return {q.strip() for q in args.queues.split(",") if q.strip()} or None
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(main(parse_args()))

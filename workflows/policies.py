@@ -1,0 +1,34 @@
+"""Retry policies and timeouts: Temporal is the only retry layer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.common import RetryPolicy
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from surfaces.errors import NON_RETRYABLE_TYPES
+
+LLM_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=8,
+    non_retryable_error_types=NON_RETRYABLE_TYPES,
+)
+LLM_START_TO_CLOSE = timedelta(seconds=120)
+LLM_HEARTBEAT = timedelta(seconds=15)
+# Bounds what one question may cost in time, retries and queueing included.
+LLM_SCHEDULE_TO_CLOSE = timedelta(minutes=20)
+
+DB_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=20),
+    non_retryable_error_types=["NotFound", "NoQueries", "UnknownSurface"],
+)
+DB_START_TO_CLOSE = timedelta(seconds=30)
+# A database outage should stall an audit, not fail it: retry for up to an hour.
+DB_SCHEDULE_TO_CLOSE = timedelta(hours=1)

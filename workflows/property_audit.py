@@ -1,0 +1,230 @@
+"""PropertyAudit: one audit = one batch; fans out a SurfaceRun child per surface."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import TypedSearchAttributes
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    ChildWorkflowError,
+    is_cancelled_exception,
+)
+
+with workflow.unsafe.imports_passed_through():
+    from activities.batch import BatchActivities
+    from activities.payloads import (
+        AuditInput,
+        AuditPlan,
+        AuditProgress,
+        AuditResult,
+        BatchResult,
+        CompleteBatchInput,
+        LoadPlanInput,
+        RunOutcome,
+        SetStatusInput,
+        SurfaceProgress,
+        SurfaceRunInput,
+    )
+    from activities.planning import PlanningActivities
+    from workflows.names import AUDIT_STATUS, SURFACE, TASK_QUEUE, surface_workflow_id
+    from workflows.policies import DB_RETRY, DB_SCHEDULE_TO_CLOSE, DB_START_TO_CLOSE
+    from workflows.surface_run import SurfaceRunWorkflow
+
+
+@workflow.defn(name="PropertyAudit")
+class PropertyAuditWorkflow:
+    @workflow.init
+    def __init__(self, inp: AuditInput) -> None:
+        self._inp = inp
+        self._status = "queued"
+        self._paused = False
+        self._cancel_reason: str | None = None
+        self._children: dict[str, workflow.ChildWorkflowHandle[Any, Any]] = {}
+        self._outcomes: dict[str, RunOutcome] = {}
+        self._totals: dict[str, int] = {}
+
+    @workflow.run
+    async def run(self, inp: AuditInput) -> AuditResult:
+        self._set_status("running")
+        try:
+            plan = await self._db(
+                PlanningActivities.load_audit_plan,
+                LoadPlanInput(
+                    audit_id=inp.audit_id,
+                    property_id=inp.property_id,
+                    surfaces=inp.surfaces,
+                    run_ids=inp.run_ids,
+                ),
+                "load plan",
+            )
+        except BaseException as err:
+            if is_cancelled_exception(err):
+                await self._close("cancelled", "cancelled through Temporal")
+            else:
+                await self._close("failed", f"could not load the audit plan: {_cause(err)}")
+            raise
+        try:
+            outcomes = await self._run_children(plan)
+        except BaseException as err:
+            if is_cancelled_exception(err):
+                await self._close("cancelled", "cancelled through Temporal")
+            raise
+        batch: BatchResult = await self._db(
+            BatchActivities.complete_batch,
+            CompleteBatchInput(audit_id=inp.audit_id, outcomes=outcomes),
+            "complete batch",
+        )
+        self._set_status(batch.status)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return AuditResult(audit_id=inp.audit_id, status=batch.status, runs=outcomes)
+
+    async def _run_children(self, plan: AuditPlan) -> list[RunOutcome]:
+        inp = self._inp
+        for sp in plan.surfaces:
+            self._totals[sp.surface] = len(plan.queries) * inp.samples_per_query
+            if self._cancel_reason is not None:
+                break
+            attrs = workflow.info().typed_search_attributes.updated(SURFACE.value_set(sp.surface))
+            self._children[sp.surface] = await workflow.start_child_workflow(
+                SurfaceRunWorkflow.run,
+                SurfaceRunInput(
+                    audit_id=inp.audit_id,
+                    property_id=inp.property_id,
+                    run_id=sp.run_id,
+                    surface=sp.surface,
+                    model=sp.model,
+                    profile=plan.profile,
+                    queries=plan.queries,
+                    samples_per_query=inp.samples_per_query,
+                    max_concurrency=sp.max_concurrency,
+                    mode=inp.mode,
+                    start_paused=self._paused,
+                ),
+                id=surface_workflow_id(inp.audit_id, sp.surface),
+                task_queue=TASK_QUEUE,
+                parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
+                search_attributes=_without_status(attrs),
+                static_summary=(
+                    f"{sp.surface} ({sp.model}) · {len(plan.queries)} queries"
+                    f" × {inp.samples_per_query} · {plan.profile.name}"
+                ),
+                static_details=(
+                    f"**Property:** {plan.profile.name} ({plan.profile.address.city_state()})\n"
+                    f"**Surface:** {sp.surface} · model `{sp.model}`\n"
+                    f"**Mode:** {inp.mode} · samples per query: {inp.samples_per_query}\n"
+                    f"**Panel:** {len(plan.queries)} queries · concurrency {sp.max_concurrency}"
+                ),
+            )
+        names = list(self._children)
+        results = await asyncio.gather(*self._children.values(), return_exceptions=True)
+        for surface, result in zip(names, results, strict=True):
+            if isinstance(result, BaseException):
+                if is_cancelled_exception(result):
+                    raise result
+                self._outcomes[surface] = RunOutcome(
+                    surface=surface,
+                    run_id=inp.run_ids[surface],
+                    status="failed",
+                    error_message=_cause(result),
+                )
+            else:
+                self._outcomes[surface] = result
+        for surface in inp.surfaces:
+            if surface not in self._outcomes:  # cancelled before its child started
+                self._outcomes[surface] = RunOutcome(
+                    surface=surface,
+                    run_id=inp.run_ids[surface],
+                    status="cancelled",
+                    error_message=self._cancel_reason,
+                )
+        return [self._outcomes[s] for s in inp.surfaces]
+
+    async def _close(self, status: str, message: str | None) -> None:
+        self._set_status(status)
+        await self._db(
+            BatchActivities.set_audit_status,
+            SetStatusInput(
+                audit_id=self._inp.audit_id,
+                status=status,  # type: ignore[arg-type]
+                run_ids=list(self._inp.run_ids.values()),
+                error_message=message,
+            ),
+            f"mark audit {status}",
+        )
+
+    async def _db(self, fn, arg, summary: str):  # type: ignore[no-untyped-def]
+        return await workflow.execute_activity_method(
+            fn,
+            arg,
+            start_to_close_timeout=DB_START_TO_CLOSE,
+            schedule_to_close_timeout=DB_SCHEDULE_TO_CLOSE,
+            retry_policy=DB_RETRY,
+            summary=summary,
+        )
+
+    def _set_status(self, status: str) -> None:
+        self._status = status
+        workflow.upsert_search_attributes([AUDIT_STATUS.value_set(status)])
+
+    async def _relay(self, name: str, *args: Any) -> None:
+        async def one(handle: workflow.ChildWorkflowHandle[Any, Any]) -> None:
+            try:
+                await handle.signal(name, *args)
+            except ApplicationError as err:
+                # A child that already finished cannot take signals; that is not an error.
+                workflow.logger.info("signal %s to %s skipped: %s", name, handle.id, err)
+
+        await asyncio.gather(*(one(h) for h in self._children.values() if not h.done()))
+
+    @workflow.signal
+    async def pause(self) -> None:
+        self._paused = True
+        await self._relay("pause")
+
+    @workflow.signal
+    async def resume(self) -> None:
+        self._paused = False
+        await self._relay("resume")
+
+    @workflow.signal
+    async def cancel(self, reason: str | None = None) -> None:
+        self._cancel_reason = reason or "cancelled by request"
+        await self._relay("cancel", self._cancel_reason)
+
+    @workflow.query
+    def progress(self) -> AuditProgress:
+        surfaces = []
+        for surface in self._inp.surfaces:
+            outcome = self._outcomes.get(surface)
+            surfaces.append(
+                SurfaceProgress(
+                    surface=surface,
+                    run_id=self._inp.run_ids[surface],
+                    status=outcome.status if outcome else (
+                        "running" if surface in self._children else "queued"),
+                    paused=self._paused,
+                    done=(outcome.answered + outcome.errors) if outcome else 0,
+                    total=self._totals.get(surface, 0),
+                    errors=outcome.errors if outcome else 0,
+                )
+            )
+        status = "paused" if self._paused and self._status == "running" else self._status
+        return AuditProgress(
+            audit_id=self._inp.audit_id, status=status, paused=self._paused, surfaces=surfaces
+        )
+
+
+def _without_status(attrs: TypedSearchAttributes) -> TypedSearchAttributes:
+    """Children inherit PropertyId and AuditId; AuditStatus is the parent's to keep."""
+    return TypedSearchAttributes([p for p in attrs.search_attributes if p.key != AUDIT_STATUS])
+
+
+def _cause(err: BaseException) -> str:
+    """The innermost message of an activity or child failure."""
+    while isinstance(err, (ActivityError, ChildWorkflowError)) and err.cause is not None:
+        err = err.cause
+    return str(err) or type(err).__name__

@@ -1,0 +1,222 @@
+"""SurfaceRun: one surface asks every question of the panel, then scores the run."""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError, is_cancelled_exception
+
+with workflow.unsafe.imports_passed_through():
+    from activities.asking import AskingActivities
+    from activities.payloads import (
+        AskRequest,
+        AskResult,
+        FinishRunInput,
+        QuerySpec,
+        RecordAnswerInput,
+        RecordErrorInput,
+        RecordResult,
+        RunOutcome,
+        StartRunInput,
+        SurfaceProgress,
+        SurfaceRunInput,
+    )
+    from activities.recording import RecordingActivities
+    from geo.profile import BrandContext
+    from surfaces.errors import FATAL_SURFACE_ERRORS
+    from workflows.names import llm_task_queue
+    from workflows.policies import (
+        DB_RETRY,
+        DB_SCHEDULE_TO_CLOSE,
+        DB_START_TO_CLOSE,
+        LLM_HEARTBEAT,
+        LLM_RETRY,
+        LLM_SCHEDULE_TO_CLOSE,
+        LLM_START_TO_CLOSE,
+    )
+
+
+def _error_text(err: BaseException) -> str:
+    cause = err.cause if isinstance(err, ActivityError) and err.cause else err
+    return str(cause) or type(cause).__name__
+
+
+def _error_type(err: BaseException) -> str | None:
+    cause = err.cause if isinstance(err, ActivityError) else err
+    return cause.type if isinstance(cause, ApplicationError) else None
+
+
+@workflow.defn(name="SurfaceRun")
+class SurfaceRunWorkflow:
+    @workflow.init
+    def __init__(self, inp: SurfaceRunInput) -> None:
+        self._inp = inp
+        self._paused = inp.start_paused
+        self._cancel_reason: str | None = None
+        self._fatal: str | None = None
+        self._status = "queued"
+        self._in_flight = 0
+        self._done = 0
+        self._errors = 0
+        self._total = len(inp.queries) * inp.samples_per_query
+        self._current = ""
+
+    @workflow.run
+    async def run(self, inp: SurfaceRunInput) -> RunOutcome:
+        self._status = "running"
+        try:
+            await self._db(
+                RecordingActivities.start_run,
+                StartRunInput(
+                    run_id=inp.run_id,
+                    model=inp.model,
+                    query_count=len(inp.queries),
+                    total_asks=self._total,
+                ),
+                "start run",
+            )
+            jobs = [(q, s) for q in inp.queries for s in range(inp.samples_per_query)]
+            await asyncio.gather(*(self._ask_and_record(q, s) for q, s in jobs))
+        except BaseException as err:
+            if is_cancelled_exception(err):
+                # Temporal's own cancel (CLI, Web UI): close the run, then end as cancelled.
+                self._status = "cancelled"
+                await self._finish("cancelled", "cancelled through Temporal")
+            raise
+        if self._fatal is not None:
+            self._status = "failed"
+            await self._finish("failed", self._fatal)
+            raise ApplicationError(self._fatal, type="SurfaceFailed", non_retryable=True)
+        status = "cancelled" if self._cancel_reason is not None else "completed"
+        outcome = await self._finish(status, self._cancel_reason)
+        self._status = outcome.status
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return outcome
+
+    async def _finish(self, status: str, message: str | None) -> RunOutcome:
+        return await self._db(
+            RecordingActivities.finish_run,
+            FinishRunInput(run_id=self._inp.run_id, status=status, error_message=message),  # type: ignore[arg-type]
+            f"finish run ({status})",
+        )
+
+    async def _db(self, fn, arg, summary: str):  # type: ignore[no-untyped-def]
+        return await workflow.execute_activity_method(
+            fn,
+            arg,
+            start_to_close_timeout=DB_START_TO_CLOSE,
+            schedule_to_close_timeout=DB_SCHEDULE_TO_CLOSE,
+            retry_policy=DB_RETRY,
+            summary=f"{self._inp.surface} · {summary}",
+        )
+
+    def _may_start(self) -> bool:
+        return self._stopping() or (
+            not self._paused and self._in_flight < self._inp.max_concurrency
+        )
+
+    def _stopping(self) -> bool:
+        return self._cancel_reason is not None or self._fatal is not None
+
+    async def _ask_and_record(self, query: QuerySpec, sample: int) -> None:
+        # wait_condition wakes every waiter at once: re-check before taking a slot.
+        while not self._may_start():
+            await workflow.wait_condition(self._may_start)
+        if self._stopping():
+            return
+        self._in_flight += 1
+        self._current = query.text
+        inp = self._inp
+        label = f"{inp.surface} · q{query.index}/{len(inp.queries)}"
+        if inp.samples_per_query > 1:
+            label += f" s{sample + 1}"
+        try:
+            answer: AskResult = await workflow.execute_activity_method(
+                AskingActivities.ask_surface,
+                AskRequest(
+                    surface=inp.surface,
+                    run_id=inp.run_id,
+                    query=query,
+                    sample=sample,
+                    profile=inp.profile,
+                    mode=inp.mode,
+                ),
+                task_queue=llm_task_queue(inp.surface),
+                start_to_close_timeout=LLM_START_TO_CLOSE,
+                schedule_to_close_timeout=LLM_SCHEDULE_TO_CLOSE,
+                heartbeat_timeout=LLM_HEARTBEAT,
+                retry_policy=LLM_RETRY,
+                summary=f"{label} · {query.text[:80]}",
+            )
+        except ActivityError as err:
+            if is_cancelled_exception(err):
+                raise
+            self._in_flight -= 1
+            await self._on_ask_failed(query, sample, err, label)
+            return
+        self._in_flight -= 1
+        result: RecordResult = await self._db(
+            RecordingActivities.record_answer,
+            RecordAnswerInput(
+                run_id=inp.run_id,
+                query=query,
+                sample=sample,
+                total_asks=self._total,
+                brand=BrandContext(name=inp.profile.name, domains=inp.profile.brand_domains),
+                answer=answer,
+            ),
+            f"record q{query.index}",
+        )
+        self._done, self._errors = max(self._done, result.done), max(self._errors, result.errors)
+
+    async def _on_ask_failed(
+        self, query: QuerySpec, sample: int, err: ActivityError, label: str
+    ) -> None:
+        message = _error_text(err)
+        if _error_type(err) in FATAL_SURFACE_ERRORS:
+            # 401/403/404 will not heal on the next query either: stop the whole surface.
+            if self._fatal is None:
+                self._fatal = message
+                workflow.logger.warning("%s: surface failed: %s", label, message)
+            return
+        result: RecordResult = await self._db(
+            RecordingActivities.record_query_error,
+            RecordErrorInput(
+                run_id=self._inp.run_id,
+                query=query,
+                sample=sample,
+                total_asks=self._total,
+                error=message,
+            ),
+            f"record error q{query.index}",
+        )
+        self._done, self._errors = max(self._done, result.done), max(self._errors, result.errors)
+
+    @workflow.signal
+    def pause(self) -> None:
+        self._paused = True
+
+    @workflow.signal
+    def resume(self) -> None:
+        self._paused = False
+
+    @workflow.signal
+    def cancel(self, reason: str | None = None) -> None:
+        self._cancel_reason = reason or "cancelled by request"
+
+    @workflow.query
+    def progress(self) -> SurfaceProgress:
+        status = self._status
+        if status == "running" and self._paused:
+            status = "paused"
+        return SurfaceProgress(
+            surface=self._inp.surface,
+            run_id=self._inp.run_id,
+            status=status,
+            paused=self._paused,
+            done=self._done + self._errors,
+            total=self._total,
+            errors=self._errors,
+            current_query=self._current,
+        )
