@@ -34,8 +34,8 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = None
     llm_backend: Literal["auto", "simulator", "live"] = "auto"
 
-    geo_openai_model: str = "gpt-5.2"
-    geo_claude_model: str = "claude-sonnet-4-5"
+    geo_openai_model: str = "gpt-5.5"
+    geo_claude_model: str = "claude-sonnet-5-5"
     geo_audit_mode: Literal["structured", "natural"] = "structured"
     geo_enable_web_search: bool = False
 

@@ -1,0 +1,53 @@
+"""The FastAPI app: `uvicorn api.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from api.deps import require_api_key
+from api.routers import audits, health, insights, properties, queries, runs
+from config.settings import Settings
+from config.temporal import connect_temporal
+from db.engine import make_engine, make_sessionmaker
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        app.state.settings = settings
+        app.state.sessions = make_sessionmaker(engine)
+        # Lazy: the API starts (and /healthz answers) even while Temporal is still coming up.
+        app.state.temporal = await connect_temporal(settings, lazy=True)
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="PropertyAudit",
+        version="0.1.0",
+        description="Durable GEO audits of a property's visibility in AI assistants' answers.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "the request conflicts with stored data (duplicate or missing reference)"},
+            status_code=409,
+        )
+
+    app.include_router(health.router)
+    protected = [Depends(require_api_key)]
+    for module in (properties, queries, audits, insights, runs):
+        app.include_router(module.router, dependencies=protected)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,297 @@
+"""Starting audits, following them live, steering them with signals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, status
+from sqlalchemy.exc import IntegrityError
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.service import RPCError
+
+from activities.payloads import AuditInput, AuditProgress, SurfaceProgress
+from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.schemas import AuditCreate, AuditStarted, AuditState, RunRef, RunState
+from config.settings import Settings
+from db import audits as audit_store
+from db.audits import FINAL_AUDIT_STATUSES
+from db.models import Audit
+from db.properties import get_property, list_queries
+from workflows.names import (
+    AUDIT_ID,
+    AUDIT_STATUS,
+    PROPERTY_ID,
+    TASK_QUEUE,
+    audit_workflow_id,
+    surface_workflow_id,
+)
+from workflows.property_audit import PropertyAuditWorkflow
+from workflows.surface_run import SurfaceRunWorkflow
+
+router = APIRouter(prefix="/audits", tags=["audits"])
+log = logging.getLogger("propertyaudit.api")
+QUERY_TIMEOUT = timedelta(seconds=3)
+
+
+def links(settings: Settings, audit: Audit) -> dict[str, str]:
+    ui = settings.temporal_ui_url.rstrip("/")
+    return {
+        "self": f"/audits/{audit.id}",
+        "insights": f"/audits/{audit.id}/insights",
+        "temporal_ui": f"{ui}/namespaces/{settings.temporal_namespace}/workflows/{audit.workflow_id}",
+    }
+
+
+def started_body(settings: Settings, audit: Audit) -> AuditStarted:
+    return AuditStarted(
+        audit_id=audit.id,
+        workflow_id=audit.workflow_id,
+        status=audit.status,
+        runs=[RunRef(run_id=r.id, surface=r.surface, workflow_id=r.workflow_id) for r in audit.runs],
+        links=links(settings, audit),
+    )
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+async def start_audit(
+    body: AuditCreate,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> AuditStarted:
+    """Start an audit (one SurfaceRun per surface) and return at once."""
+    prop = await get_property(session, body.property_id)
+    if prop is None:
+        raise HTTPException(status_code=404, detail=f"property {body.property_id} not found")
+    if idempotency_key:
+        existing = await audit_store.find_by_idempotency_key(session, prop.id, idempotency_key)
+        if existing is not None:
+            return started_body(settings, existing)
+    configured = settings.surface_configs()
+    surfaces = list(dict.fromkeys(body.surfaces or configured))
+    unknown = [s for s in surfaces if s not in configured]
+    if unknown:
+        raise HTTPException(
+            status_code=422,
+            detail=f"unknown surfaces {unknown}; configured: {sorted(configured)}",
+        )
+    mode = body.mode or settings.geo_audit_mode
+    if mode != "structured":
+        raise HTTPException(status_code=422, detail="only mode 'structured' is available so far")
+    web_search = settings.geo_enable_web_search if body.web_search is None else body.web_search
+    if web_search:
+        raise HTTPException(status_code=422, detail="web search is not available yet")
+    queries = await list_queries(session, prop.id, active_only=True)
+    if not queries:
+        raise HTTPException(
+            status_code=409,
+            detail="the property has no active queries; "
+            f"POST /properties/{prop.id}/queries/generate first",
+        )
+    audit_id = uuid.uuid4()
+    audit = await audit_store.create_audit(
+        session,
+        audit_id=audit_id,
+        property_id=prop.id,
+        surfaces=surfaces,
+        models={s: configured[s].model for s in surfaces},
+        mode=mode,
+        web_search=web_search,
+        samples_per_query=body.samples_per_query,
+        query_count=len(queries),
+        idempotency_key=idempotency_key,
+        audit_workflow_id=audit_workflow_id(str(audit_id)),
+        workflow_id_for={s: surface_workflow_id(str(audit_id), s) for s in surfaces},
+    )
+    try:
+        # The worker must see these rows before the workflow's first activity reads them.
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        again = await audit_store.find_by_idempotency_key(session, prop.id, idempotency_key or "")
+        if again is None:
+            raise HTTPException(status_code=409, detail="conflicting audit start") from exc
+        return started_body(settings, again)
+    audit = await audit_store.get_audit(session, audit_id) or audit
+    inp = AuditInput(
+        audit_id=str(audit.id),
+        property_id=str(prop.id),
+        surfaces=surfaces,
+        run_ids={r.surface: str(r.id) for r in audit.runs},
+        mode=mode,
+        web_search=web_search,
+        samples_per_query=body.samples_per_query,
+    )
+    try:
+        await temporal.start_workflow(
+            PropertyAuditWorkflow.run,
+            inp,
+            id=audit.workflow_id,
+            task_queue=TASK_QUEUE,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(PROPERTY_ID, str(prop.id)),
+                    SearchAttributePair(AUDIT_ID, str(audit.id)),
+                    SearchAttributePair(AUDIT_STATUS, "queued"),
+                ]
+            ),
+            static_summary=f"{prop.name} · {', '.join(surfaces)} · {len(queries)} queries",
+            static_details=(
+                f"**Property:** {prop.name} ({prop.city}, {prop.state})\n"
+                f"**Surfaces:** {', '.join(surfaces)}\n"
+                f"**Mode:** {mode} · samples per query: {body.samples_per_query}\n"
+                f"**Panel:** {len(queries)} queries"
+            ),
+        )
+    except RPCError as exc:
+        log.exception("could not start workflow %s", audit.workflow_id)
+        await audit_store.set_status(
+            session, audit.id, "failed", run_ids=[r.id for r in audit.runs],
+            error_message=f"could not start the workflow: {exc}",
+        )
+        await session.commit()
+        raise HTTPException(status_code=503, detail="Temporal is unavailable; try again") from exc
+    return started_body(settings, audit)
+
+
+@router.get("")
+async def list_audits(
+    session: SessionDep,
+    settings: SettingsDep,
+    property_id: uuid.UUID | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[AuditState]:
+    rows = await audit_store.list_audits(
+        session, property_id, max(1, min(limit, 100)), max(offset, 0)
+    )
+    return [state_from_db(settings, a) for a in rows]
+
+
+def state_from_db(
+    settings: Settings,
+    audit: Audit,
+    live: AuditProgress | None = None,
+    children: dict[str, SurfaceProgress] | None = None,
+) -> AuditState:
+    runs: list[RunState] = []
+    for run in audit.runs:
+        child = (children or {}).get(run.surface)
+        total = child.total if child and child.total else run.total_asks
+        done = child.done if child else run.answers_done + run.errors_count
+        runs.append(
+            RunState(
+                run_id=run.id,
+                surface=run.surface,
+                model=run.model_name,
+                status=child.status if child else run.status,
+                workflow_id=run.workflow_id,
+                done=done,
+                total=total,
+                progress_pct=round(100.0 * done / total, 1) if total else run.progress_pct,
+                current_query=(child.current_query if child else run.current_query) or "",
+                errors=child.errors if child else run.errors_count,
+                score=run.score.overall_score if run.score else None,
+                visibility_pct=run.score.visibility_pct if run.score else None,
+                error_message=run.error_message,
+            )
+        )
+    return AuditState(
+        audit_id=audit.id,
+        property_id=audit.property_id,
+        workflow_id=audit.workflow_id,
+        status=live.status if live else audit.status,
+        paused=live.paused if live else audit.status == "paused",
+        mode=audit.mode,
+        web_search=audit.web_search,
+        samples_per_query=audit.samples_per_query,
+        query_count=audit.query_count,
+        created_at=audit.created_at,
+        started_at=audit.started_at,
+        finished_at=audit.finished_at,
+        error_message=audit.error_message,
+        source="workflow" if live else "database",
+        runs=runs,
+        links=links(settings, audit),
+    )
+
+
+async def _query(handle: WorkflowHandle[Any, Any], name: str, result_type: type) -> Any:
+    try:
+        return await handle.query(name, result_type=result_type, rpc_timeout=QUERY_TIMEOUT)
+    except (RPCError, asyncio.TimeoutError, Exception) as exc:  # noqa: BLE001 - fall back to DB
+        log.debug("query %s on %s failed: %s", name, handle.id, exc)
+        return None
+
+
+async def live_progress(
+    temporal: Client, audit: Audit
+) -> tuple[AuditProgress | None, dict[str, SurfaceProgress]]:
+    parent = temporal.get_workflow_handle(audit.workflow_id)
+    live = await _query(parent, PropertyAuditWorkflow.progress.__name__, AuditProgress)
+    if live is None:
+        return None, {}
+    handles = {r.surface: temporal.get_workflow_handle(r.workflow_id) for r in audit.runs}
+    results = await asyncio.gather(
+        *(_query(h, SurfaceRunWorkflow.progress.__name__, SurfaceProgress) for h in handles.values())
+    )
+    return live, {s: p for s, p in zip(handles, results, strict=True) if p is not None}
+
+
+async def audit_or_404(session: SessionDep, audit_id: uuid.UUID) -> Audit:
+    audit = await audit_store.get_audit(session, audit_id)
+    if audit is None:
+        raise HTTPException(status_code=404, detail=f"audit {audit_id} not found")
+    return audit
+
+
+@router.get("/{audit_id}")
+async def read_audit(
+    audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> AuditState:
+    """Live from the workflows' `progress` queries while open; from the database once closed."""
+    audit = await audit_or_404(session, audit_id)
+    if audit.status in FINAL_AUDIT_STATUSES:
+        return state_from_db(settings, audit)
+    live, children = await live_progress(temporal, audit)
+    return state_from_db(settings, audit, live, children)
+
+
+async def _signal(
+    session: SessionDep, temporal: TemporalDep, audit_id: uuid.UUID, name: str, *args: Any
+) -> dict[str, str]:
+    audit = await audit_or_404(session, audit_id)
+    if audit.status in FINAL_AUDIT_STATUSES:
+        raise HTTPException(
+            status_code=409, detail=f"audit {audit_id} is already {audit.status}; nothing to {name}"
+        )
+    try:
+        await temporal.get_workflow_handle(audit.workflow_id).signal(name, *args)
+    except RPCError as exc:
+        raise HTTPException(
+            status_code=409, detail=f"audit {audit_id} is no longer running: {exc.message}"
+        ) from exc
+    return {"audit_id": str(audit_id), "signal": name, "status": "sent"}
+
+
+@router.post("/{audit_id}/pause", status_code=status.HTTP_202_ACCEPTED)
+async def pause_audit(audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep) -> dict[str, str]:
+    return await _signal(session, temporal, audit_id, "pause")
+
+
+@router.post("/{audit_id}/resume", status_code=status.HTTP_202_ACCEPTED)
+async def resume_audit(audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep) -> dict[str, str]:
+    return await _signal(session, temporal, audit_id, "resume")
+
+
+@router.post("/{audit_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
+async def cancel_audit(
+    audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep, reason: str | None = None
+) -> dict[str, str]:
+    return await _signal(session, temporal, audit_id, "cancel", (reason or "")[:500] or None)

