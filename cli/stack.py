@@ -221,7 +221,8 @@ def main(argv: list[str]) -> int:
         # A little simulated latency so the live progress is worth watching.
         env.setdefault("LLMSIM_LATENCY_MS", os.environ.get("LLMSIM_LATENCY_MS", "700"))
         env.setdefault("LLMSIM_LATENCY_JITTER", os.environ.get("LLMSIM_LATENCY_JITTER", "0.6"))
-    stack = Stack(env)
+    data_dir = Path(os.environ.get("PROPERTYAUDIT_DATA_DIR") or ROOT / ".data")
+    stack = Stack(env, data_dir=data_dir)
     stop = {"now": False}
 
     def on_signal(signum: int, _frame: object) -> None:

@@ -52,23 +52,22 @@ async def create_audit(
         workflow_id=audit_workflow_id,
         idempotency_key=idempotency_key,
     )
-    session.add(audit)
-    for surface in surfaces:
-        session.add(
-            Run(
-                batch_id=audit.id,
-                property_id=property_id,
-                surface=surface,
-                model_name=models.get(surface, ""),
-                status="queued",
-                workflow_id=workflow_id_for[surface],
-                batch_size=len(surfaces),
-                query_count=query_count,
-                total_asks=query_count * samples_per_query,
-                uses_web_search=web_search,
-                mode=mode,
-            )
+    audit.runs = [
+        Run(
+            property_id=property_id,
+            surface=surface,
+            model_name=models.get(surface, ""),
+            status="queued",
+            workflow_id=workflow_id_for[surface],
+            batch_size=len(surfaces),
+            query_count=query_count,
+            total_asks=query_count * samples_per_query,
+            uses_web_search=web_search,
+            mode=mode,
         )
+        for surface in surfaces
+    ]
+    session.add(audit)
     await session.flush()
     return audit
 

@@ -1,0 +1,43 @@
+# Everything a newcomer needs: `make demo`, `make test`. Each target installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo up test test-fast lint typecheck bench migrate clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install  ## start everything, run the example audit, keep serving (DEMO_ONCE=1 exits)
+	$(PY) -m cli.stack demo
+
+up: install  ## the development stack in the foreground; Ctrl-C stops it all
+	$(PY) -m cli.stack up
+
+test: install  ## the whole suite, starting every service it needs
+	$(PY) -m pytest
+
+test-fast: install  ## unit tests only (no Temporal, no processes)
+	$(PY) -m pytest -m "not slow"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+migrate: install
+	$(VENV)/bin/alembic upgrade head
+
+bench: install
+	@echo "benchmarks arrive with the performance issue (bench/)"
+
+clean:
+	rm -rf .data .pytest_cache .mypy_cache .ruff_cache

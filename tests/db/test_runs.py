@@ -1,0 +1,78 @@
+"""Recording against a real database: an answer recorded twice is stored once."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from db import audits, runs
+from db.engine import make_engine, make_sessionmaker
+from db.migrate import upgrade_head_async
+from db.models import Answer, CitationRow, Property, Query, Run
+from geo.answer import AnswerBlock, Citation, Entity
+from geo.profile import BrandContext
+from geo.scoring import score_answer
+
+
+async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) -> None:
+    await upgrade_head_async(database_url)
+    engine = make_engine(database_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with sessions() as s, s.begin():
+            prop = Property(name="AMLI Aero", brand_domains=["amli.com"])
+            s.add(prop)
+            await s.flush()
+            q1 = Query(property_id=prop.id, text="q one", text_key="q one", type="branded")
+            q2 = Query(property_id=prop.id, text="q two", text_key="q two", type="local")
+            s.add_all([q1, q2])
+            audit_id = uuid.uuid4()
+            audit = await audits.create_audit(
+                s, audit_id=audit_id, property_id=prop.id, surfaces=["openai"],
+                models={"openai": "m"}, mode="structured", web_search=False,
+                samples_per_query=1, query_count=2, idempotency_key=None,
+                workflow_id_for={"openai": "wf"}, audit_workflow_id="wf-a",
+            )
+            run_id = audit.runs[0].id
+            q1_id, q2_id = q1.id, q2.id
+        block = AnswerBlock(
+            ordered_entities=[Entity(name="AMLI Aero", domain="amli.com", position=1)],
+            citations=[Citation(url="https://amli.com/a", domain="amli.com"),
+                       Citation(url="https://x.com/b", domain="x.com")],
+        )
+        scored = score_answer(block, BrandContext(name="AMLI Aero", domains=["amli.com"]))
+        stored = []
+        for _ in range(2):
+            async with sessions() as s, s.begin():
+                stored.append(await runs.record_answer(
+                    s, run_id=run_id, query_id=q1_id, query_text="q one", query_type="branded",
+                    query_weight=1.5, query_index=1, sample=0, total_asks=2, block=block,
+                    scored=scored, raw_text="{}", model="m", input_tokens=10, output_tokens=20,
+                    latency_ms=5, attempts=1,
+                ))
+        assert stored == [True, False]
+        for _ in range(2):
+            async with sessions() as s, s.begin():
+                await runs.record_error(
+                    s, run_id=run_id, query_id=q2_id, query_text="q two", query_type="local",
+                    query_weight=1.0, query_index=2, sample=0, total_asks=2, error="HTTP 500",
+                )
+        async with sessions() as s, s.begin():
+            assert await s.scalar(select(func.count()).select_from(Answer)) == 2
+            assert await s.scalar(select(func.count()).select_from(CitationRow)) == 2
+            run = await s.get(Run, run_id)
+            assert run is not None
+            assert (run.answers_done, run.errors_count, run.progress_pct) == (1, 1, 100.0)
+            assert (run.input_tokens, run.output_tokens) == (10, 20)
+            closed, score = await runs.finish_run(s, run_id, status="completed", error_message=None)
+        assert closed.status == "completed"
+        assert (score.answered, score.errors) == (1, 1)
+        assert score.overall_score == scored.score  # the error is not averaged in as a zero
+        async with sessions() as s, s.begin():
+            status, recorded = await audits.complete_batch(s, audit_id)
+            again = await audits.complete_batch(s, audit_id)
+        assert (status, recorded) == ("completed", True)
+        assert again == ("completed", False)
+    finally:
+        await engine.dispose()

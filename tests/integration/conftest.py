@@ -1,0 +1,80 @@
+"""The real parts as separate processes: dev server, simulator, worker, API (one stack per DB)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from cli.example import EXAMPLE_PROPERTY
+from cli.stack import Stack, free_port
+from tests.conftest import make_database
+
+FINAL = ("completed", "partial", "failed", "cancelled")
+
+
+@dataclass
+class Live:
+    stack: Stack
+    api: httpx.Client
+    sim: httpx.Client
+    backend: str
+
+    def sim_config(self, **knobs: Any) -> None:
+        self.sim.post("/_sim/config", json=knobs).raise_for_status()
+
+    def sim_stats(self) -> dict[str, Any]:
+        return dict(self.sim.get("/_sim/stats").raise_for_status().json())
+
+    def new_property(self, **overrides: Any) -> dict[str, Any]:
+        body = {**EXAMPLE_PROPERTY, **overrides}
+        prop = self.api.post("/properties", json=body)
+        assert prop.status_code == 201, prop.text
+        panel = self.api.post(f"/properties/{prop.json()['id']}/queries/generate")
+        assert panel.status_code == 201, panel.text
+        return {**prop.json(), "panel": panel.json()}
+
+    def wait_audit(self, audit_id: str, timeout: float = 120) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.api.get(f"/audits/{audit_id}").raise_for_status().json()
+            if state["status"] in FINAL:
+                return dict(state)
+            time.sleep(0.25)
+        raise TimeoutError(f"audit {audit_id} still {state['status']} after {timeout}s")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+    postgres_available: bool,
+) -> Iterator[Live]:
+    tmp: Path = tmp_path_factory.mktemp(f"stack-{request.param}")
+    databases = make_database(request.param, tmp, postgres_available)
+    url = next(databases)
+    env = {
+        "DATABASE_URL": url,
+        "API_PORT": str(free_port()),
+        "TEMPORAL_PORT": str(free_port()),
+        "TEMPORAL_UI_PORT": str(free_port()),
+        "LLMSIM_PORT": str(free_port()),
+        "LLM_BACKEND": "simulator",
+        "LLMSIM_LATENCY_MS": "20",
+        "LLM_MAX_CONCURRENCY": "4",
+    }
+    stack = Stack(env, data_dir=tmp, temporal_db=False)
+    try:
+        stack.start()
+        with httpx.Client(base_url=stack.api_url, timeout=30) as api, httpx.Client(
+            base_url=stack.settings.llmsim_url, timeout=10
+        ) as sim:
+            yield Live(stack=stack, api=api, sim=sim, backend=request.param)
+    finally:
+        stack.stop()
+        for _ in databases:  # drop the database
+            pass
