@@ -1,8 +1,8 @@
 """The worker: workflows and database activities, and one LLM task queue per surface.
 
-    python worker.py                         # everything
-    python worker.py --queues property-audit # workflows and database activities only
-    python worker.py --queues llm-openai     # only OpenAI calls
+python worker.py                         # everything
+python worker.py --queues property-audit # workflows and database activities only
+python worker.py --queues llm-openai     # only OpenAI calls
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 import signal
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -33,11 +34,11 @@ log = logging.getLogger("propertyaudit.worker")
 
 
 def build_workers(
-    client: Client, settings: Settings, queues: set[str] | None, sessions: object
+    client: Client,
+    settings: Settings,
+    queues: set[str] | None,
+    sessions: async_sessionmaker[AsyncSession],
 ) -> tuple[list[Worker], list[Surface]]:
-    from sqlalchemy.ext.asyncio import async_sessionmaker
-
-    assert isinstance(sessions, async_sessionmaker)
     surfaces = settings.surface_configs()
     workers: list[Worker] = []
     adapters: list[Surface] = []

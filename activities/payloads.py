@@ -13,9 +13,7 @@ from geo.answer import AnswerBlock
 from geo.profile import BrandContext, PropertyProfile
 
 RunStatus = Literal["queued", "running", "paused", "completed", "failed", "cancelled"]
-AuditStatus = Literal[
-    "queued", "running", "paused", "completed", "partial", "failed", "cancelled"
-]
+AuditStatus = Literal["queued", "running", "paused", "completed", "partial", "failed", "cancelled"]
 
 
 class AuditInput(BaseModel):

@@ -33,8 +33,10 @@ class PropertyFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
     address: AddressIn | None = None
     website_url: HttpUrl | None = None
-    brand_domains: Annotated[list[Annotated[str, Field(min_length=1, max_length=255)]],
-                             Field(max_length=20)] | None = None
+    brand_domains: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=255)]], Field(max_length=20)]
+        | None
+    ) = None
     competitors: Annotated[list[CompetitorIn], Field(max_length=20)] | None = None
     amenities: Annotated[list[Keyword], Field(max_length=50)] | None = None
     unique_selling_points: Annotated[list[ShortText], Field(max_length=20)] | None = None
@@ -124,8 +126,13 @@ class GenerateResult(BaseModel):
 class AuditCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     property_id: uuid.UUID
-    surfaces: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]],
-                        Field(min_length=1, max_length=10)] | None = None
+    surfaces: (
+        Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=40)]],
+            Field(min_length=1, max_length=10),
+        ]
+        | None
+    ) = None
     mode: Mode | None = None
     web_search: bool | None = None
     samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1

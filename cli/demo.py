@@ -44,9 +44,15 @@ def follow(api: httpx.Client, console: Console, audit_id: str) -> dict[str, Any]
                     "current": (run["current_query"] or "")[:50],
                 }
                 if run["surface"] not in tasks:
-                    tasks[run["surface"]] = progress.add_task("", total=run["total"] or None, **fields)
-                progress.update(tasks[run["surface"]], completed=run["done"],
-                                total=run["total"] or None, **fields)
+                    tasks[run["surface"]] = progress.add_task(
+                        "", total=run["total"] or None, **fields
+                    )
+                progress.update(
+                    tasks[run["surface"]],
+                    completed=run["done"],
+                    total=run["total"] or None,
+                    **fields,
+                )
             if state["status"] in FINAL:
                 return dict(state)
             time.sleep(0.4)
@@ -54,21 +60,46 @@ def follow(api: httpx.Client, console: Console, audit_id: str) -> dict[str, Any]
 
 def print_results(console: Console, state: dict[str, Any], insights: dict[str, Any]) -> None:
     table = Table(title="Scorecard per surface")
-    for col in ("surface", "model", "status", "score", "weighted", "visibility", "avg rank",
-                "link rank", "SoV", "answers", "errors"):
-        table.add_column(col, justify="right" if col not in ("surface", "model", "status") else "left")
+    for col in (
+        "surface",
+        "model",
+        "status",
+        "score",
+        "weighted",
+        "visibility",
+        "avg rank",
+        "link rank",
+        "SoV",
+        "answers",
+        "errors",
+    ):
+        table.add_column(
+            col, justify="right" if col not in ("surface", "model", "status") else "left"
+        )
 
     def fmt(value: Any, suffix: str = "") -> str:
-        return "—" if value is None else f"{value:.1f}{suffix}" if isinstance(value, float) else str(value)
+        return (
+            "—"
+            if value is None
+            else f"{value:.1f}{suffix}"
+            if isinstance(value, float)
+            else str(value)
+        )
 
     for s in insights["surfaces"]:
         score = s["score"] or {}
         sov = score.get("avg_sov")
         table.add_row(
-            s["surface"], s["model"], s["status"], fmt(score.get("overall_score")),
-            fmt(score.get("weighted_score")), fmt(score.get("visibility_pct"), "%"),
-            fmt(score.get("avg_llm_rank")), fmt(score.get("avg_link_rank")),
-            "—" if sov is None else f"{100 * sov:.0f}%", fmt(score.get("answered")),
+            s["surface"],
+            s["model"],
+            s["status"],
+            fmt(score.get("overall_score")),
+            fmt(score.get("weighted_score")),
+            fmt(score.get("visibility_pct"), "%"),
+            fmt(score.get("avg_llm_rank")),
+            fmt(score.get("avg_link_rank")),
+            "—" if sov is None else f"{100 * sov:.0f}%",
+            fmt(score.get("answered")),
             fmt(score.get("errors")),
         )
     console.print(table)
@@ -80,13 +111,18 @@ def print_results(console: Console, state: dict[str, Any], insights: dict[str, A
     if cm.get("brand_sov_pct") is not None:
         console.print(f"[bold]Brand share of cited sources:[/bold] {cm['brand_sov_pct']}%")
     if cm["competitors"]:
-        console.print("[bold]Top competitors in the answers:[/bold] " + ", ".join(
-            f"{c['name']} ({c['mentions']}×, avg rank {c['avg_rank']})" for c in cm["competitors"][:5]
-        ))
+        console.print(
+            "[bold]Top competitors in the answers:[/bold] "
+            + ", ".join(
+                f"{c['name']} ({c['mentions']}×, avg rank {c['avg_rank']})"
+                for c in cm["competitors"][:5]
+            )
+        )
     if cm["cited_domains"]:
-        console.print("[bold]Most cited domains:[/bold] " + ", ".join(
-            f"{d['domain']} ({d['citations']})" for d in cm["cited_domains"][:6]
-        ))
+        console.print(
+            "[bold]Most cited domains:[/bold] "
+            + ", ".join(f"{d['domain']} ({d['citations']})" for d in cm["cited_domains"][:6])
+        )
     for run in state["runs"]:
         if run.get("error_message"):
             console.print(f"[red]{run['surface']}: {run['error_message']}[/red]")

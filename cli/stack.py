@@ -50,8 +50,13 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def wait_until(what: str, check: object, timeout: float, proc: subprocess.Popen[bytes] | None,
-               log: Path | None = None) -> None:
+def wait_until(
+    what: str,
+    check: object,
+    timeout: float,
+    proc: subprocess.Popen[bytes] | None,
+    log: Path | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -82,7 +87,7 @@ class Stack:
     ) -> None:
         self.env = {**os.environ, **(env or {})}
         self.env.setdefault("PYTHONUNBUFFERED", "1")
-        self.settings = Settings(**_settings_overrides(self.env))
+        self.settings = Settings.model_validate(_settings_overrides(self.env))
         self.data_dir = data_dir or ROOT / ".data"
         self.log_dir = self.data_dir / "logs"
         self.temporal_db = temporal_db
@@ -99,8 +104,13 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
         proc = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self.procs[name] = proc
         return proc
@@ -112,9 +122,19 @@ class Stack:
         s = self.settings
         host, _, port = s.temporal_address.rpartition(":")
         args = [
-            temporal_cli(), "server", "start-dev",
-            "--ip", "127.0.0.1", "--port", port, "--ui-port", str(s.temporal_ui_port),
-            "--namespace", s.temporal_namespace, "--log-level", "warn",
+            temporal_cli(),
+            "server",
+            "start-dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--ui-port",
+            str(s.temporal_ui_port),
+            "--namespace",
+            s.temporal_namespace,
+            "--log-level",
+            "warn",
         ]
         for key in SEARCH_ATTRIBUTES:
             args += ["--search-attribute", f"{key.name}=Keyword"]
@@ -138,8 +158,13 @@ class Stack:
     def start_simulator(self) -> None:
         proc = self._spawn("llmsim", [sys.executable, "-m", "llmsim"])
         url = self.settings.llmsim_url.rstrip("/") + "/healthz"
-        wait_until("simulator", lambda: httpx.get(url, timeout=1).status_code == 200, 30, proc,
-                   self.log_path("llmsim"))
+        wait_until(
+            "simulator",
+            lambda: httpx.get(url, timeout=1).status_code == 200,
+            30,
+            proc,
+            self.log_path("llmsim"),
+        )
 
     def start_worker(self, name: str = "worker", queues: str | None = None) -> None:
         args = [sys.executable, "worker.py"] + (["--queues", queues] if queues else [])
@@ -152,11 +177,26 @@ class Stack:
         port = str(self.settings.api_port)
         proc = self._spawn(
             "api",
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-             "--port", port, "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                port,
+                "--log-level",
+                "warning",
+            ],
         )
-        wait_until("API", lambda: httpx.get(f"{self.api_url}/readyz", timeout=2).status_code == 200,
-                   60, proc, self.log_path("api"))
+        wait_until(
+            "API",
+            lambda: httpx.get(f"{self.api_url}/readyz", timeout=2).status_code == 200,
+            60,
+            proc,
+            self.log_path("api"),
+        )
 
     @property
     def api_url(self) -> str:
@@ -199,7 +239,9 @@ class Stack:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()

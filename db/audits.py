@@ -135,9 +135,7 @@ def batch_status(run_statuses: list[str]) -> str:
     """complete when every run completed; failed when none did; cancelled wins; else partial."""
     if run_statuses and all(s == "completed" for s in run_statuses):
         return "completed"
-    if any(s == "cancelled" for s in run_statuses) and not any(
-        s == "failed" for s in run_statuses
-    ):
+    if any(s == "cancelled" for s in run_statuses) and not any(s == "failed" for s in run_statuses):
         return "cancelled"
     if not any(s == "completed" for s in run_statuses):
         return "failed"

@@ -176,9 +176,7 @@ class Answer(Base):
     __table_args__ = (UniqueConstraint("run_id", "query_id", "sample"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    run_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("runs.id", ondelete="CASCADE"), index=True
-    )
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     # SET NULL keeps history when a query is later edited away; text and type are snapshots.
     query_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("queries.id", ondelete="SET NULL"), nullable=True, index=True
@@ -209,7 +207,9 @@ class Answer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     citations: Mapped[list[CitationRow]] = relationship(
-        back_populates="answer", order_by="CitationRow.position", cascade="all, delete-orphan",
+        back_populates="answer",
+        order_by="CitationRow.position",
+        cascade="all, delete-orphan",
         passive_deletes=True,
     )
 

@@ -62,9 +62,7 @@ async def add_queries(
     session: AsyncSession, prop: Property, queries: list[PanelQuery], *, generated: bool
 ) -> tuple[list[Query], int]:
     """Insert the questions the panel lacks; returns (new rows, how many already existed)."""
-    existing = {
-        q.text_key for q in await list_queries(session, prop.id)
-    }
+    existing = {q.text_key for q in await list_queries(session, prop.id)}
     start = await session.scalar(
         select(func.coalesce(func.max(Query.position), 0)).where(Query.property_id == prop.id)
     )

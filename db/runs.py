@@ -211,9 +211,7 @@ async def finish_run(
     session: AsyncSession, run_id: uuid.UUID, *, status: str, error_message: str | None
 ) -> tuple[Run, RunScore]:
     """Aggregate the stored answers into the run's score and close the run (idempotent)."""
-    answers = list(
-        (await session.scalars(select(Answer).where(Answer.run_id == run_id))).all()
-    )
+    answers = list((await session.scalars(select(Answer).where(Answer.run_id == run_id))).all())
     ok = [a for a in answers if a.status == "ok"]
     errors = len(answers) - len(ok)
     if status == "completed" and not ok and errors:

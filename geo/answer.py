@@ -127,8 +127,11 @@ def extract_json_object(text: str) -> dict[str, Any]:
 def coerce_answer_block(data: dict[str, Any]) -> AnswerBlock:
     """Accept the field aliases models use (`results`, `providers`, `summary`, top-level flags)."""
     raw_entities = next(
-        (data[k] for k in ("ordered_entities", "results", "providers", "entities")
-         if isinstance(data.get(k), list)),
+        (
+            data[k]
+            for k in ("ordered_entities", "results", "providers", "entities")
+            if isinstance(data.get(k), list)
+        ),
         None,
     )
     if raw_entities is None:

@@ -9,9 +9,24 @@ from geo.domains import is_brand_domain
 
 GENERIC_WORDS = frozenset(
     {
-        "apartments", "apartment", "properties", "property", "living", "homes", "home",
-        "residences", "residence", "lofts", "flats", "suites", "communities", "community",
-        "luxury", "modern", "villas", "towers",
+        "apartments",
+        "apartment",
+        "properties",
+        "property",
+        "living",
+        "homes",
+        "home",
+        "residences",
+        "residence",
+        "lofts",
+        "flats",
+        "suites",
+        "communities",
+        "community",
+        "luxury",
+        "modern",
+        "villas",
+        "towers",
     }
 )
 LEADING_STOPWORDS = frozenset({"the", "a", "an", "at", "on", "of"})
@@ -24,7 +39,7 @@ def main_brand_word(brand_name: str | None) -> str | None:
         words.pop(0)
     if not words:
         return None
-    first = words[0]
+    first = str(words[0])
     if len(first) <= 3 or first in GENERIC_WORDS:
         return None
     return first

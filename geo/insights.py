@@ -77,15 +77,23 @@ def cross_model(
     surfaces = sorted(by_surface)
     presence = {s: _presence_by_query(by_surface[s]) for s in surfaces}
     pairs = [
-        PairComparison(surfaces=(a, b), presence_agreement_pct=_agreement([presence[a], presence[b]]) or 0.0)
+        PairComparison(
+            surfaces=(a, b), presence_agreement_pct=_agreement([presence[a], presence[b]]) or 0.0
+        )
         for a, b in combinations(surfaces, 2)
     ]
     names = {
         s: {e.name.strip().lower() for a in by_surface[s] for e in a.entities} for s in surfaces
     }
     consensus = sorted(set.intersection(*names.values())) if len(names) >= 2 else []
-    divergent = {s: sorted(names[s] - set().union(*(names[o] for o in surfaces if o != s)))
-                 for s in surfaces} if len(names) >= 2 else {}
+    divergent = (
+        {
+            s: sorted(names[s] - set().union(*(names[o] for o in surfaces if o != s)))
+            for s in surfaces
+        }
+        if len(names) >= 2
+        else {}
+    )
 
     brand = brand_name.strip().lower()
     stats: dict[str, dict[str, object]] = {}
@@ -101,8 +109,9 @@ def cross_model(
                 if is_brand_domain(domain, brand_domains) or (brand and e.name.lower() == brand):
                     continue
                 key = domain or f"name:{e.name.strip().lower()}"
-                st = stats.setdefault(key, {"name": e.name, "domain": domain, "ranks": [],
-                                            "surfaces": set()})
+                st = stats.setdefault(
+                    key, {"name": e.name, "domain": domain, "ranks": [], "surfaces": set()}
+                )
                 st["ranks"].append(e.position)  # type: ignore[attr-defined]
                 st["surfaces"].add(s)  # type: ignore[attr-defined]
     competitors = sorted(
@@ -121,8 +130,10 @@ def cross_model(
         key=lambda c: (-c.mentions, c.avg_rank, c.key),
     )
     domains = sorted(
-        (DomainStat(domain=d, citations=n, is_brand_domain=is_brand_domain(d, brand_domains))
-         for d, n in cite_count.items()),
+        (
+            DomainStat(domain=d, citations=n, is_brand_domain=is_brand_domain(d, brand_domains))
+            for d, n in cite_count.items()
+        ),
         key=lambda d: (not d.is_brand_domain, -d.citations, d.domain),
     )
     total = sum(cite_count.values())

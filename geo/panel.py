@@ -112,7 +112,10 @@ def amenity_combinations(keys: list[str], neighborhood: str) -> list[PanelQuery]
         for i in range(min(k - 2, 2)):
             out.append(
                 PanelQuery(
-                    text=f"{neighborhood} apartments with {keys[i]}, {keys[i + 1]}, and {keys[i + 2]}",
+                    text=(
+                        f"{neighborhood} apartments with {keys[i]}, {keys[i + 1]},"
+                        f" and {keys[i + 2]}"
+                    ),
                     type="category",
                     weight=1.5,
                 )
@@ -154,9 +157,13 @@ def generate_panel(profile: PropertyProfile) -> list[PanelQuery]:
     def add(text: str, qtype: QueryType, weight: float) -> None:
         q.append(PanelQuery(text=text, type=qtype, weight=weight))
 
-    for text in (f"What is {name}?", f"Is {name} a good place to live?", f"{name} reviews",
-                 f"{name} apartments"):
-        add(text, "branded", 1.5)
+    for branded in (
+        f"What is {name}?",
+        f"Is {name} a good place to live?",
+        f"{name} reviews",
+        f"{name} apartments",
+    ):
+        add(branded, "branded", 1.5)
     add(f"Best apartments in {city}", "category", 0.8)
 
     combos = amenity_combinations(key_amenities(profile.amenities), neighborhood)
@@ -171,9 +178,9 @@ def generate_panel(profile: PropertyProfile) -> list[PanelQuery]:
     add(f"Moving to {neighborhood} - apartment recommendations", "local", 1.2)
 
     for usp in profile.unique_selling_points[:3]:
-        text = usp_query(usp, neighborhood)
-        if text:
-            add(text, "category", 1.5)
+        usp_text = usp_query(usp, neighborhood)
+        if usp_text:
+            add(usp_text, "category", 1.5)
 
     if profile.target_audience.strip():
         for persona in personas(profile.target_audience):

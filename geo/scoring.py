@@ -68,7 +68,7 @@ def score_answer(block: AnswerBlock, brand: BrandContext) -> AnswerScore:
     brand_citations = [is_brand_domain(c.domain, brand.domains) for c in block.citations]
     link_rank = next((i + 1 for i, hit in enumerate(brand_citations) if hit), None)
     sov = (sum(brand_citations) / len(brand_citations)) if brand_citations else None
-    flags = list(block.notes.flags)
+    flags: list[str] = [str(f) for f in block.notes.flags]
     breakdown = Breakdown(
         position=rank_points(llm_rank),
         link=rank_points(link_rank),
@@ -130,9 +130,7 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 def _mean_breakdown(items: list[Breakdown]) -> Breakdown:
     if not items:
         return Breakdown()
-    return Breakdown(
-        **{key: round(fmean(getattr(b, key) for b in items), 2) for key in WEIGHTS}
-    )
+    return Breakdown(**{key: round(fmean(getattr(b, key) for b in items), 2) for key in WEIGHTS})
 
 
 def aggregate_run(answers: list[ScoredAnswer], errors: int = 0) -> RunScore:

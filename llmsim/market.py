@@ -13,13 +13,48 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 FIRST = (
-    "Alta", "Vista", "Parkline", "Harbor", "Elan", "Modera", "Broadstone", "Sola", "Cielo",
-    "Ascent", "Canyon", "Juniper", "Meridian", "Solana", "Crescent", "Linden", "Avana",
-    "Summit", "Westbrook", "Lumen", "Oakmont", "Bayside", "Sterling", "Aspen",
+    "Alta",
+    "Vista",
+    "Parkline",
+    "Harbor",
+    "Elan",
+    "Modera",
+    "Broadstone",
+    "Sola",
+    "Cielo",
+    "Ascent",
+    "Canyon",
+    "Juniper",
+    "Meridian",
+    "Solana",
+    "Crescent",
+    "Linden",
+    "Avana",
+    "Summit",
+    "Westbrook",
+    "Lumen",
+    "Oakmont",
+    "Bayside",
+    "Sterling",
+    "Aspen",
 )
 SECOND = (
-    "Heights", "Commons", "Flats", "Terrace", "Residences", "Place", "Park", "Point", "Lofts",
-    "Crossing", "Village", "Square", "Gardens", "House", "Row", "Landing",
+    "Heights",
+    "Commons",
+    "Flats",
+    "Terrace",
+    "Residences",
+    "Place",
+    "Park",
+    "Point",
+    "Lofts",
+    "Crossing",
+    "Village",
+    "Square",
+    "Gardens",
+    "House",
+    "Row",
+    "Landing",
 )
 AGGREGATORS = (
     ("Apartments.com", "apartments.com"),
@@ -153,7 +188,7 @@ def structured_answer(facts: PromptFacts, model: str, seed: int) -> dict[str, An
     if rng.random() < 0.05:
         flags.append("outdated_info")
     top = ", ".join(e[0] for e in entities[:3])
-    summary = f"For \"{facts.query}\", renters most often consider {top}."
+    summary = f'For "{facts.query}", renters most often consider {top}.'
     return {
         "ordered_entities": ordered,
         "citations": citations,

@@ -57,9 +57,7 @@ def _user_text(messages: list[Any]) -> str:
         if isinstance(content, str):
             parts.append(content)
         elif isinstance(content, list):
-            parts.extend(
-                str(p.get("text", "")) for p in content if isinstance(p, dict)
-            )
+            parts.extend(str(p.get("text", "")) for p in content if isinstance(p, dict))
     return "\n".join(parts)
 
 
@@ -91,16 +89,23 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         if not isinstance(body, dict) or not model:
             state.count(api, model, surface, 400)
             msg = "request body must be a JSON object with a model"
-            err = _anthropic_error("invalid_request_error", msg) if anthropic else _openai_error(
-                400, msg, "invalid_request_error", None)
+            err = (
+                _anthropic_error("invalid_request_error", msg)
+                if anthropic
+                else _openai_error(400, msg, "invalid_request_error", None)
+            )
             return None, JSONResponse(err, status_code=400), surface, model
         if surface in cfg.auth_fail:
             state.count(api, model, surface, 401)
             err = (
                 _anthropic_error("authentication_error", "invalid x-api-key (simulated)")
                 if anthropic
-                else _openai_error(401, "Incorrect API key provided (simulated).",
-                                   "invalid_request_error", "invalid_api_key")
+                else _openai_error(
+                    401,
+                    "Incorrect API key provided (simulated).",
+                    "invalid_request_error",
+                    "invalid_api_key",
+                )
             )
             return None, JSONResponse(err, status_code=401), surface, model
         wait = state.rpm.admit(model, cfg.rpm)
@@ -109,8 +114,11 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
             retry_after = wait if wait is not None else cfg.retry_after_s
             state.count(api, model, surface, 429)
             msg = f"Rate limit reached for {model} (simulated)"
-            err = _anthropic_error("rate_limit_error", msg) if anthropic else _openai_error(
-                429, msg, "requests", "rate_limit_exceeded")
+            err = (
+                _anthropic_error("rate_limit_error", msg)
+                if anthropic
+                else _openai_error(429, msg, "requests", "rate_limit_exceeded")
+            )
             headers = {"retry-after": f"{max(retry_after, 0.0):.3f}".rstrip("0").rstrip(".")}
             return None, JSONResponse(err, status_code=429, headers=headers), surface, model
         if fault == "error":
@@ -120,8 +128,9 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                 kind = "overloaded_error" if status == 529 else "api_error"
                 err = _anthropic_error(kind, "Overloaded (simulated)")
             else:
-                err = _openai_error(status, "The server had an error (simulated)",
-                                    "server_error", None)
+                err = _openai_error(
+                    status, "The server had an error (simulated)", "server_error", None
+                )
             return None, JSONResponse(err, status_code=status), surface, model
         delay = latency_s(cfg, state.rng)
         if fault == "slow":

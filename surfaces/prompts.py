@@ -63,9 +63,9 @@ def structured_prompt(profile: PropertyProfile, query: str) -> Prompt:
         "- citations: absolute URLs of your sources with their domains; entity_ref is the name "
         "of the entity a citation supports, or an empty string.",
         "- answer_summary: one or two sentences answering the query.",
-        "- notes.flags: include \"no_sources\" if you have no grounded sources; add "
-        "\"outdated_info\", \"nap_mismatch\", \"conflicting_prices\" or "
-        "\"possible_hallucination\" when they apply.",
+        '- notes.flags: include "no_sources" if you have no grounded sources; add '
+        '"outdated_info", "nap_mismatch", "conflicting_prices" or '
+        '"possible_hallucination" when they apply.',
         "Output: Return ONLY the JSON object, no markdown, no explanations.",
     ]
     return Prompt(

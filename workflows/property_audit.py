@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import TypedSearchAttributes
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
@@ -88,7 +88,9 @@ class PropertyAuditWorkflow:
             self._totals[sp.surface] = len(plan.queries) * inp.samples_per_query
             if self._cancel_reason is not None:
                 break
-            attrs = workflow.info().typed_search_attributes.updated(SURFACE.value_set(sp.surface))
+            attrs = workflow.info().typed_search_attributes.updated(
+                SearchAttributePair(SURFACE, sp.surface)
+            )
             self._children[sp.surface] = await workflow.start_child_workflow(
                 SurfaceRunWorkflow.run,
                 SurfaceRunInput(
@@ -204,8 +206,9 @@ class PropertyAuditWorkflow:
                 SurfaceProgress(
                     surface=surface,
                     run_id=self._inp.run_ids[surface],
-                    status=outcome.status if outcome else (
-                        "running" if surface in self._children else "queued"),
+                    status=outcome.status
+                    if outcome
+                    else ("running" if surface in self._children else "queued"),
                     paused=self._paused,
                     done=(outcome.answered + outcome.errors) if outcome else 0,
                     total=self._totals.get(surface, 0),

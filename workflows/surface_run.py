@@ -95,11 +95,12 @@ class SurfaceRunWorkflow:
         return outcome
 
     async def _finish(self, status: str, message: str | None) -> RunOutcome:
-        return await self._db(
+        outcome: RunOutcome = await self._db(
             RecordingActivities.finish_run,
             FinishRunInput(run_id=self._inp.run_id, status=status, error_message=message),  # type: ignore[arg-type]
             f"finish run ({status})",
         )
+        return outcome
 
     async def _db(self, fn, arg, summary: str):  # type: ignore[no-untyped-def]
         return await workflow.execute_activity_method(

@@ -39,11 +39,11 @@ QUERY_TIMEOUT = timedelta(seconds=3)
 
 
 def links(settings: Settings, audit: Audit) -> dict[str, str]:
-    ui = settings.temporal_ui_url.rstrip("/")
+    ui = settings.temporal_ui_url.rstrip("/") + f"/namespaces/{settings.temporal_namespace}"
     return {
         "self": f"/audits/{audit.id}",
         "insights": f"/audits/{audit.id}/insights",
-        "temporal_ui": f"{ui}/namespaces/{settings.temporal_namespace}/workflows/{audit.workflow_id}",
+        "temporal_ui": f"{ui}/workflows/{audit.workflow_id}",
     }
 
 
@@ -52,7 +52,9 @@ def started_body(settings: Settings, audit: Audit) -> AuditStarted:
         audit_id=audit.id,
         workflow_id=audit.workflow_id,
         status=audit.status,
-        runs=[RunRef(run_id=r.id, surface=r.surface, workflow_id=r.workflow_id) for r in audit.runs],
+        runs=[
+            RunRef(run_id=r.id, surface=r.surface, workflow_id=r.workflow_id) for r in audit.runs
+        ],
         links=links(settings, audit),
     )
 
@@ -152,7 +154,10 @@ async def start_audit(
     except RPCError as exc:
         log.exception("could not start workflow %s", audit.workflow_id)
         await audit_store.set_status(
-            session, audit.id, "failed", run_ids=[r.id for r in audit.runs],
+            session,
+            audit.id,
+            "failed",
+            run_ids=[r.id for r in audit.runs],
             error_message=f"could not start the workflow: {exc}",
         )
         await session.commit()
@@ -225,7 +230,7 @@ def state_from_db(
 async def _query(handle: WorkflowHandle[Any, Any], name: str, result_type: type) -> Any:
     try:
         return await handle.query(name, result_type=result_type, rpc_timeout=QUERY_TIMEOUT)
-    except (RPCError, asyncio.TimeoutError, Exception) as exc:  # noqa: BLE001 - fall back to DB
+    except (TimeoutError, RPCError, Exception) as exc:  # noqa: BLE001 - fall back to DB
         log.debug("query %s on %s failed: %s", name, handle.id, exc)
         return None
 
@@ -239,7 +244,10 @@ async def live_progress(
         return None, {}
     handles = {r.surface: temporal.get_workflow_handle(r.workflow_id) for r in audit.runs}
     results = await asyncio.gather(
-        *(_query(h, SurfaceRunWorkflow.progress.__name__, SurfaceProgress) for h in handles.values())
+        *(
+            _query(h, SurfaceRunWorkflow.progress.__name__, SurfaceProgress)
+            for h in handles.values()
+        )
     )
     return live, {s: p for s, p in zip(handles, results, strict=True) if p is not None}
 
@@ -281,12 +289,16 @@ async def _signal(
 
 
 @router.post("/{audit_id}/pause", status_code=status.HTTP_202_ACCEPTED)
-async def pause_audit(audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep) -> dict[str, str]:
+async def pause_audit(
+    audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+) -> dict[str, str]:
     return await _signal(session, temporal, audit_id, "pause")
 
 
 @router.post("/{audit_id}/resume", status_code=status.HTTP_202_ACCEPTED)
-async def resume_audit(audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep) -> dict[str, str]:
+async def resume_audit(
+    audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+) -> dict[str, str]:
     return await _signal(session, temporal, audit_id, "resume")
 
 

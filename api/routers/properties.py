@@ -84,7 +84,9 @@ async def create_property(body: PropertyCreate, session: SessionDep) -> Property
 
 
 @router.get("")
-async def list_properties(session: SessionDep, limit: int = 50, offset: int = 0) -> list[PropertyPublic]:
+async def list_properties(
+    session: SessionDep, limit: int = 50, offset: int = 0
+) -> list[PropertyPublic]:
     from sqlalchemy import select
 
     limit = max(1, min(limit, 200))

@@ -50,7 +50,9 @@ def answer_public(a: Answer) -> AnswerPublic:
         ordered_entities=list(a.ordered_entities or []),
         citations=[
             CitationPublic(
-                url=c.url, domain=c.domain, is_brand_domain=c.is_brand_domain,
+                url=c.url,
+                domain=c.domain,
+                is_brand_domain=c.is_brand_domain,
                 entity_ref=c.entity_ref,
             )
             for c in a.citations

@@ -29,34 +29,67 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
             s.add_all([q1, q2])
             audit_id = uuid.uuid4()
             audit = await audits.create_audit(
-                s, audit_id=audit_id, property_id=prop.id, surfaces=["openai"],
-                models={"openai": "m"}, mode="structured", web_search=False,
-                samples_per_query=1, query_count=2, idempotency_key=None,
-                workflow_id_for={"openai": "wf"}, audit_workflow_id="wf-a",
+                s,
+                audit_id=audit_id,
+                property_id=prop.id,
+                surfaces=["openai"],
+                models={"openai": "m"},
+                mode="structured",
+                web_search=False,
+                samples_per_query=1,
+                query_count=2,
+                idempotency_key=None,
+                workflow_id_for={"openai": "wf"},
+                audit_workflow_id="wf-a",
             )
             run_id = audit.runs[0].id
             q1_id, q2_id = q1.id, q2.id
         block = AnswerBlock(
             ordered_entities=[Entity(name="AMLI Aero", domain="amli.com", position=1)],
-            citations=[Citation(url="https://amli.com/a", domain="amli.com"),
-                       Citation(url="https://x.com/b", domain="x.com")],
+            citations=[
+                Citation(url="https://amli.com/a", domain="amli.com"),
+                Citation(url="https://x.com/b", domain="x.com"),
+            ],
         )
         scored = score_answer(block, BrandContext(name="AMLI Aero", domains=["amli.com"]))
         stored = []
         for _ in range(2):
             async with sessions() as s, s.begin():
-                stored.append(await runs.record_answer(
-                    s, run_id=run_id, query_id=q1_id, query_text="q one", query_type="branded",
-                    query_weight=1.5, query_index=1, sample=0, total_asks=2, block=block,
-                    scored=scored, raw_text="{}", model="m", input_tokens=10, output_tokens=20,
-                    latency_ms=5, attempts=1,
-                ))
+                stored.append(
+                    await runs.record_answer(
+                        s,
+                        run_id=run_id,
+                        query_id=q1_id,
+                        query_text="q one",
+                        query_type="branded",
+                        query_weight=1.5,
+                        query_index=1,
+                        sample=0,
+                        total_asks=2,
+                        block=block,
+                        scored=scored,
+                        raw_text="{}",
+                        model="m",
+                        input_tokens=10,
+                        output_tokens=20,
+                        latency_ms=5,
+                        attempts=1,
+                    )
+                )
         assert stored == [True, False]
         for _ in range(2):
             async with sessions() as s, s.begin():
                 await runs.record_error(
-                    s, run_id=run_id, query_id=q2_id, query_text="q two", query_type="local",
-                    query_weight=1.0, query_index=2, sample=0, total_asks=2, error="HTTP 500",
+                    s,
+                    run_id=run_id,
+                    query_id=q2_id,
+                    query_text="q two",
+                    query_type="local",
+                    query_weight=1.0,
+                    query_index=2,
+                    sample=0,
+                    total_asks=2,
+                    error="HTTP 500",
                 )
         async with sessions() as s, s.begin():
             assert await s.scalar(select(func.count()).select_from(Answer)) == 2

@@ -5,8 +5,12 @@ import pytest
 from geo.answer import AnswerBlock, AnswerParseError, answer_block_schema, parse_answer_block
 
 GOOD = {
-    "ordered_entities": [{"name": "AMLI Aero", "domain": "amli.com", "rationale": "r", "position": 1}],
-    "citations": [{"url": "https://www.amli.com/x", "domain": "amli.com", "entity_ref": "AMLI Aero"}],
+    "ordered_entities": [
+        {"name": "AMLI Aero", "domain": "amli.com", "rationale": "r", "position": 1}
+    ],
+    "citations": [
+        {"url": "https://www.amli.com/x", "domain": "amli.com", "entity_ref": "AMLI Aero"}
+    ],
     "answer_summary": "s",
     "notes": {"flags": ["no_sources"]},
 }
@@ -20,21 +24,27 @@ def test_plain_json() -> None:
 
 def test_fenced_and_prose_wrapped() -> None:
     assert parse_answer_block("```json\n" + json.dumps(GOOD) + "\n```").answer_summary == "s"
-    assert parse_answer_block("Here you go: " + json.dumps(GOOD) + " Hope it helps").notes.flags == [
-        "no_sources"
-    ]
+    assert parse_answer_block(
+        "Here you go: " + json.dumps(GOOD) + " Hope it helps"
+    ).notes.flags == ["no_sources"]
 
 
 def test_aliases_and_defaults() -> None:
     raw = {
-        "results": [{"name": "A", "domain": "https://www.a.com/"}, {"name": ""}, "junk", {"name": "B"}],
+        "results": [
+            {"name": "A", "domain": "https://www.a.com/"},
+            {"name": ""},
+            "junk",
+            {"name": "B"},
+        ],
         "citations": ["https://b.com/page", {"url": "https://www.c.com/x"}],
         "summary": "sum",
         "flags": ["outdated_info", "made_up_flag"],
     }
     block = parse_answer_block(json.dumps(raw))
     assert [(e.name, e.domain, e.position) for e in block.ordered_entities] == [
-        ("A", "a.com", 1), ("B", "", 4)
+        ("A", "a.com", 1),
+        ("B", "", 4),
     ]
     assert [(c.domain, c.entity_ref) for c in block.citations] == [("b.com", ""), ("c.com", "")]
     assert block.answer_summary == "sum" and block.notes.flags == ["outdated_info"]

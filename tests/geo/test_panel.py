@@ -9,13 +9,28 @@ from geo.profile import Address, Competitor, PropertyProfile
 def aero() -> PropertyProfile:
     return PropertyProfile(
         name="AMLI Aero",
-        address=Address(street="3451 Aero Drive", neighborhood="Kearny Mesa", city="San Diego",
-                        state="CA", zip="92123"),
-        amenities=["Resort-style pool", "Fitness center", "Dog park", "EV charging", "Rooftop deck"],
+        address=Address(
+            street="3451 Aero Drive",
+            neighborhood="Kearny Mesa",
+            city="San Diego",
+            state="CA",
+            zip="92123",
+        ),
+        amenities=[
+            "Resort-style pool",
+            "Fitness center",
+            "Dog park",
+            "EV charging",
+            "Rooftop deck",
+        ],
         unique_selling_points=["LEED-certified sustainable design", "Luxury finishes"],
         target_audience="Young professionals and families",
-        competitors=[Competitor(name="Avalon La Jolla"), Competitor(name="Cielo Mesa"),
-                     Competitor(name="Vue"), Competitor(name="Fourth one")],
+        competitors=[
+            Competitor(name="Avalon La Jolla"),
+            Competitor(name="Cielo Mesa"),
+            Competitor(name="Vue"),
+            Competitor(name="Fourth one"),
+        ],
     )
 
 
@@ -59,8 +74,12 @@ def test_minimal_profile_is_twelve_to_fourteen_queries() -> None:
 
 
 def test_maximum_profile_is_at_most_28() -> None:
-    big = aero().model_copy(update={"unique_selling_points": ["green", "luxury", "smart home tech"],
-                                    "target_audience": "remote workers, families, retirees, gen z"})
+    big = aero().model_copy(
+        update={
+            "unique_selling_points": ["green", "luxury", "smart home tech"],
+            "target_audience": "remote workers, families, retirees, gen z",
+        }
+    )
     panel = generate_panel(big)
     assert len(panel) == 28
     assert len({q.text.lower() for q in panel}) == len(panel)

@@ -7,10 +7,13 @@ from geo.scoring import ScoredAnswer, aggregate_run, rank_points, score_answer, 
 BRAND = BrandContext(name="AMLI Aero", domains=["amli.com"])
 
 
-def block(entities: list[tuple[str, str]] = (), citations: list[str] = (), flags=(),
-          summary: str = "") -> AnswerBlock:  # type: ignore[assignment]
+def block(
+    entities: list[tuple[str, str]] = (), citations: list[str] = (), flags=(), summary: str = ""
+) -> AnswerBlock:  # type: ignore[assignment]
     return AnswerBlock(
-        ordered_entities=[Entity(name=n, domain=d, position=i + 1) for i, (n, d) in enumerate(entities)],
+        ordered_entities=[
+            Entity(name=n, domain=d, position=i + 1) for i, (n, d) in enumerate(entities)
+        ],
         citations=[Citation(url=f"https://{d}/x", domain=d) for d in citations],
         answer_summary=summary,
         notes=Notes(flags=list(flags)),
@@ -45,8 +48,11 @@ def test_rank_one_with_first_of_four_citations_brand() -> None:
 
 def test_rank_three_link_two_half_sov_with_outdated_flag() -> None:
     s = score_answer(
-        block([("A", "a.com"), ("B", "b.com"), ("AMLI Aero", "")], ["a.com", "www.amli.com"],
-              flags=["outdated_info"]),
+        block(
+            [("A", "a.com"), ("B", "b.com"), ("AMLI Aero", "")],
+            ["a.com", "www.amli.com"],
+            flags=["outdated_info"],
+        ),
         BRAND,
     )
     # position 80, link 90, sov 50, accuracy 60
@@ -74,8 +80,10 @@ def test_aggregate_counts_errors_apart_and_weights_queries() -> None:
     high = score_answer(block([("AMLI Aero", "amli.com")], ["amli.com"]), BRAND)  # 100
     low = score_answer(block([("X", "x.com")], ["x.com"]), BRAND)  # 10
     run = aggregate_run(
-        [ScoredAnswer(query_id="q1", weight=3.0, score=high),
-         ScoredAnswer(query_id="q2", weight=1.0, score=low)],
+        [
+            ScoredAnswer(query_id="q1", weight=3.0, score=high),
+            ScoredAnswer(query_id="q2", weight=1.0, score=low),
+        ],
         errors=2,
     )
     assert high.score == 100.0
@@ -90,8 +98,9 @@ def test_aggregate_counts_errors_apart_and_weights_queries() -> None:
 def test_aggregate_samples_are_averaged_per_query() -> None:
     present = score_answer(block([("AMLI Aero", "amli.com")]), BRAND)
     absent = score_answer(block([("X", "x.com")]), BRAND)
-    run = aggregate_run([ScoredAnswer(query_id="q", score=present),
-                         ScoredAnswer(query_id="q", score=absent)])
+    run = aggregate_run(
+        [ScoredAnswer(query_id="q", score=present), ScoredAnswer(query_id="q", score=absent)]
+    )
     assert run.query_scores["q"].presence_rate == 0.5
     assert run.query_scores["q"].samples == 2
     assert run.visibility_pct == 50.0
@@ -102,7 +111,9 @@ def test_empty_run() -> None:
     assert (run.overall_score, run.visibility_pct, run.avg_llm_rank) == (0.0, 0.0, None)
 
 
-@pytest.mark.parametrize(("score", "bucket"), [(75, "excellent"), (74.9, "good"), (50, "good"),
-                                               (25, "fair"), (24.99, "poor")])
+@pytest.mark.parametrize(
+    ("score", "bucket"),
+    [(75, "excellent"), (74.9, "good"), (50, "good"), (25, "fair"), (24.99, "poor")],
+)
 def test_buckets(score: float, bucket: str) -> None:
     assert score_bucket(score) == bucket

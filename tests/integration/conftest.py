@@ -51,7 +51,8 @@ class Live:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
     postgres_available: bool,
 ) -> Iterator[Live]:
     tmp: Path = tmp_path_factory.mktemp(f"stack-{request.param}")
@@ -70,9 +71,10 @@ def live(
     stack = Stack(env, data_dir=tmp, temporal_db=False)
     try:
         stack.start()
-        with httpx.Client(base_url=stack.api_url, timeout=30) as api, httpx.Client(
-            base_url=stack.settings.llmsim_url, timeout=10
-        ) as sim:
+        with (
+            httpx.Client(base_url=stack.api_url, timeout=30) as api,
+            httpx.Client(base_url=stack.settings.llmsim_url, timeout=10) as sim,
+        ):
             yield Live(stack=stack, api=api, sim=sim, backend=request.param)
     finally:
         stack.stop()

@@ -14,18 +14,23 @@ pytestmark = pytest.mark.slow
 def test_health(live: Live) -> None:
     assert live.api.get("/healthz").json() == {"status": "ok"}
     ready = live.api.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "temporal": "ok"}
+    assert ready.status_code == 200 and ready.json()["checks"] == {
+        "database": "ok",
+        "temporal": "ok",
+    }
 
 
 def test_property_crud_and_validation(live: Live) -> None:
-    created = live.api.post("/properties", json={"name": "Solana Row",
-                                                 "website_url": "https://www.solanarow.com/x"})
+    created = live.api.post(
+        "/properties", json={"name": "Solana Row", "website_url": "https://www.solanarow.com/x"}
+    )
     assert created.status_code == 201
     prop = created.json()
     assert prop["brand_domains"] == ["solanarow.com"]  # inferred from the website
     pid = prop["id"]
-    patched = live.api.patch(f"/properties/{pid}", json={"amenities": ["Pool", "Gym"],
-                                                          "address": {"city": "Austin"}})
+    patched = live.api.patch(
+        f"/properties/{pid}", json={"amenities": ["Pool", "Gym"], "address": {"city": "Austin"}}
+    )
     assert patched.status_code == 200
     assert patched.json()["amenities"] == ["Pool", "Gym"]
     assert patched.json()["address"]["city"] == "Austin"
@@ -42,8 +47,9 @@ def test_property_crud_and_validation(live: Live) -> None:
         bad = live.api.post("/properties", json=body)
         assert bad.status_code == 422, body
         assert fragment in bad.text
-    malformed = live.api.post("/properties", content=b"{not json",
-                              headers={"content-type": "application/json"})
+    malformed = live.api.post(
+        "/properties", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert malformed.status_code == 422
     assert live.api.get("/properties/not-a-uuid").status_code == 422
     missing = live.api.get(f"/properties/{uuid.uuid4()}")
@@ -58,13 +64,19 @@ def test_panel_generation_is_idempotent_and_queries_are_editable(live: Live) -> 
     assert 12 <= first["generated"] == first["total"] <= 28
     again = live.api.post(f"/properties/{prop['id']}/queries/generate").json()
     assert (again["generated"], again["already_present"], again["total"]) == (
-        0, first["total"], first["total"])
+        0,
+        first["total"],
+        first["total"],
+    )
 
-    added = live.api.post(f"/properties/{prop['id']}/queries",
-                          json={"text": "Quiet apartments near Balboa Park", "type": "faq"})
+    added = live.api.post(
+        f"/properties/{prop['id']}/queries",
+        json={"text": "Quiet apartments near Balboa Park", "type": "faq"},
+    )
     assert added.status_code == 201
-    dup = live.api.post(f"/properties/{prop['id']}/queries",
-                        json={"text": "quiet  apartments near balboa park"})
+    dup = live.api.post(
+        f"/properties/{prop['id']}/queries", json={"text": "quiet  apartments near balboa park"}
+    )
     assert dup.status_code == 409
     bad_type = live.api.post(f"/properties/{prop['id']}/queries", json={"text": "abc", "type": "x"})
     assert bad_type.status_code == 422
@@ -95,14 +107,19 @@ def test_audit_start_errors(live: Live) -> None:
 def test_idempotency_key_returns_the_same_audit(live: Live) -> None:
     prop = live.new_property(name="Sterling Point")
     key = {"Idempotency-Key": f"k-{uuid.uuid4()}"}
-    one = live.api.post("/audits", json={"property_id": prop["id"], "surfaces": ["openai"]},
-                        headers=key)
-    two = live.api.post("/audits", json={"property_id": prop["id"], "surfaces": ["openai"]},
-                        headers=key)
+    one = live.api.post(
+        "/audits", json={"property_id": prop["id"], "surfaces": ["openai"]}, headers=key
+    )
+    two = live.api.post(
+        "/audits", json={"property_id": prop["id"], "surfaces": ["openai"]}, headers=key
+    )
     assert one.status_code == two.status_code == 202
     assert one.json()["audit_id"] == two.json()["audit_id"]
-    other = live.api.post("/audits", json={"property_id": prop["id"], "surfaces": ["openai"]},
-                          headers={"Idempotency-Key": f"k-{uuid.uuid4()}"})
+    other = live.api.post(
+        "/audits",
+        json={"property_id": prop["id"], "surfaces": ["openai"]},
+        headers={"Idempotency-Key": f"k-{uuid.uuid4()}"},
+    )
     assert other.json()["audit_id"] != one.json()["audit_id"]
     listed = live.api.get("/audits", params={"property_id": prop["id"]}).json()
     assert len(listed) == 2

@@ -20,18 +20,30 @@ pytestmark = pytest.mark.slow
 
 
 def workflows_for(live: Live, audit_id: str) -> list[dict[str, object]]:
-    """`temporal workflow list --query 'AuditId="…"'`, polled: visibility is eventually consistent."""
+    """`temporal workflow list --query 'AuditId="…"'`, polled (visibility lags a little)."""
     deadline = time.monotonic() + 15
     rows: list[dict[str, object]] = []
     while time.monotonic() < deadline:
         out = subprocess.run(
-            [temporal_cli(), "workflow", "list", "--address", live.stack.settings.temporal_address,
-             "--query", f'AuditId="{audit_id}"', "-o", "json"],
-            capture_output=True, text=True, check=True,
+            [
+                temporal_cli(),
+                "workflow",
+                "list",
+                "--address",
+                live.stack.settings.temporal_address,
+                "--query",
+                f'AuditId="{audit_id}"',
+                "-o",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         rows = json.loads(out) if out.strip() else []
-        if len(rows) >= 3 and all(r.get("status") == "WORKFLOW_EXECUTION_STATUS_COMPLETED"
-                                  for r in rows):
+        if len(rows) >= 3 and all(
+            r.get("status") == "WORKFLOW_EXECUTION_STATUS_COMPLETED" for r in rows
+        ):
             break
         time.sleep(0.5)
     return rows
@@ -56,14 +68,20 @@ def test_whole_audit_completes_on_both_surfaces(live: Live) -> None:
     assert body["workflow_id"] == f"audit-{body['audit_id']}"
     assert {r["surface"] for r in body["runs"]} == {"openai", "claude"}
     assert {r["workflow_id"] for r in body["runs"]} == {
-        f"audit-{body['audit_id']}-openai", f"audit-{body['audit_id']}-claude"}
+        f"audit-{body['audit_id']}-openai",
+        f"audit-{body['audit_id']}-claude",
+    }
 
     state = live.wait_audit(body["audit_id"])
     assert state["status"] == "completed", state
     panel = prop["panel"]["total"]
     for run in state["runs"]:
         assert (run["status"], run["done"], run["total"], run["errors"]) == (
-            "completed", panel, panel, 0)
+            "completed",
+            panel,
+            panel,
+            0,
+        )
         assert run["score"] is not None and run["progress_pct"] == 100.0
 
     insights = live.api.get(f"/audits/{body['audit_id']}/insights").json()
@@ -88,8 +106,12 @@ def test_whole_audit_completes_on_both_surfaces(live: Live) -> None:
 
             expected = score_answer(coerce_answer_block(truth), brand)
             got = (answer["presence"], answer["llm_rank"], answer["link_rank"], answer["score"])
-            assert got == (expected.presence, expected.llm_rank, expected.link_rank,
-                           expected.score), answer["query_text"]
+            assert got == (
+                expected.presence,
+                expected.llm_rank,
+                expected.link_rank,
+                expected.score,
+            ), answer["query_text"]
         assert detail["input_tokens"] > 0 and detail["output_tokens"] > 0
 
     stats = live.sim_stats()
@@ -97,7 +119,10 @@ def test_whole_audit_completes_on_both_surfaces(live: Live) -> None:
 
     rows = workflows_for(live, body["audit_id"])
     assert sorted(str(r["type"]["name"]) for r in rows) == [  # type: ignore[index]
-        "PropertyAudit", "SurfaceRun", "SurfaceRun"]
+        "PropertyAudit",
+        "SurfaceRun",
+        "SurfaceRun",
+    ]
 
 
 def test_surface_answering_401_fails_fast_and_batch_is_partial(live: Live) -> None:
@@ -117,8 +142,11 @@ def test_surface_answering_401_fails_fast_and_batch_is_partial(live: Live) -> No
     assert "401" in runs["claude"]["error_message"] and "claude" in runs["claude"]["error_message"]
     assert elapsed < 30
     insights = live.api.get(f"/audits/{body['audit_id']}/insights").json()
-    assert insights["batchStatus"] == {**insights["batchStatus"], "complete": False,
-                                       "status": "partial"}
+    assert insights["batchStatus"] == {
+        **insights["batchStatus"],
+        "complete": False,
+        "status": "partial",
+    }
     claude_calls = live.sim_stats()["by_surface_status"].get("claude:401", 0)
     # The surface stops after its first 401s: at most one round of in-flight calls.
     assert 1 <= claude_calls <= 4
