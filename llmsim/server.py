@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from llmsim.faults import RpmLimiter, latency_s, pick_fault
 from llmsim.knobs import SimConfig
@@ -212,11 +213,13 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
     async def get_config() -> SimConfig:
         return state.config
 
-    @app.post("/_sim/config")
-    async def set_config(update: dict[str, Any]) -> SimConfig:
+    @app.post("/_sim/config", response_model=None)
+    async def set_config(update: dict[str, Any]) -> SimConfig | JSONResponse:
         """Change knobs at run time; fields not given keep their value."""
-        merged = state.config.model_dump() | update
-        state.config = SimConfig.model_validate(merged)
+        try:
+            state.config = SimConfig.model_validate(state.config.model_dump() | update)
+        except ValidationError as exc:
+            return JSONResponse({"detail": exc.errors(include_url=False)}, status_code=422)
         return state.config
 
     @app.get("/healthz")

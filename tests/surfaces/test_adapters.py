@@ -1,0 +1,142 @@
+"""The real SDK adapters over HTTP against the simulator: answers, usage and error mapping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import SecretStr
+from temporalio.exceptions import ApplicationError
+
+from geo.answer import AnswerParseError, parse_answer_block
+from geo.profile import Address, PropertyProfile
+from surfaces.config import SurfaceConfig
+from surfaces.errors import retry_after_seconds, to_application_error
+from surfaces.factory import build_surface
+from surfaces.prompts import structured_prompt
+from tests.llmsim.conftest import SimServer
+
+PROFILE = PropertyProfile(
+    name="AMLI Aero",
+    address=Address(city="San Diego", state="CA", neighborhood="Kearny Mesa"),
+    brand_domains=["amli.com"],
+)
+SURFACES = {
+    "openai": ("openai", "gpt-5.5", "/v1"),
+    "claude": ("anthropic", "claude-sonnet-5-5", ""),
+}
+
+
+def surface(sim: SimServer, name: str):  # type: ignore[no-untyped-def]
+    provider, model, suffix = SURFACES[name]
+    return build_surface(
+        SurfaceConfig(
+            name=name,
+            provider=provider,
+            model=model,
+            base_url=sim.url + suffix,
+            api_key=SecretStr("test-key"),
+            simulator=True,
+            timeout_s=5,
+        )
+    )
+
+
+async def failure(sim: SimServer, name: str) -> ApplicationError:
+    adapter = surface(sim, name)
+    try:
+        with pytest.raises(Exception) as info:
+            await adapter.complete(structured_prompt(PROFILE, "Best apartments in San Diego"))
+    finally:
+        await adapter.close()
+    return to_application_error(info.value, name)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["openai", "claude"])
+async def test_answer_and_usage(sim: SimServer, name: str) -> None:
+    adapter = surface(sim, name)
+    completion = await adapter.complete(structured_prompt(PROFILE, "AMLI Aero reviews"))
+    await adapter.close()
+    block = parse_answer_block(completion.text)
+    assert block.ordered_entities and completion.input_tokens > 0 and completion.output_tokens > 0
+    assert completion.model == SURFACES[name][1]
+    assert sim.stats()["by_surface_status"] == {f"{name}:200": 1}
+
+
+@pytest.mark.parametrize("name", ["openai", "claude"])
+async def test_401_is_non_retryable_auth_error(sim: SimServer, name: str) -> None:
+    sim.configure(auth_fail=[name])
+    err = await failure(sim, name)
+    assert (err.type, err.non_retryable) == ("AuthError", True)
+    assert "401" in str(err) and name in str(err)
+
+
+@pytest.mark.parametrize("name", ["openai", "claude"])
+async def test_429_is_retryable_after_the_servers_delay(sim: SimServer, name: str) -> None:
+    sim.configure(rate_limit_rate=1.0, retry_after_s=7)
+    err = await failure(sim, name)
+    assert (err.type, err.non_retryable) == ("RateLimited", False)
+    assert err.next_retry_delay == timedelta(seconds=7)
+
+
+@pytest.mark.parametrize("name", ["openai", "claude"])
+async def test_5xx_and_529_are_retryable(sim: SimServer, name: str) -> None:
+    sim.configure(error_rate=1.0)
+    err = await failure(sim, name)
+    assert (err.type, err.non_retryable) == ("ProviderUnavailable", False)
+    assert any(code in str(err) for code in ("500", "503", "529"))
+
+
+async def test_rpm_limit_answers_429_beyond_the_limit(sim: SimServer) -> None:
+    sim.configure(rpm=2)
+    adapter = surface(sim, "openai")
+    prompt = structured_prompt(PROFILE, "x")
+    await adapter.complete(prompt)
+    await adapter.complete(prompt)
+    with pytest.raises(Exception) as info:
+        await adapter.complete(prompt)
+    await adapter.close()
+    err = to_application_error(info.value, "openai")  # type: ignore[arg-type]
+    assert err.type == "RateLimited" and err.next_retry_delay is not None
+    assert timedelta(seconds=50) < err.next_retry_delay <= timedelta(seconds=60)
+
+
+async def test_malformed_answers_do_not_parse(sim: SimServer) -> None:
+    sim.configure(malformed_rate=1.0)
+    adapter = surface(sim, "claude")
+    completion = await adapter.complete(structured_prompt(PROFILE, "x"))
+    await adapter.close()
+    with pytest.raises(AnswerParseError):
+        parse_answer_block(completion.text)
+
+
+async def test_unreachable_endpoint_is_a_retryable_connection_error() -> None:
+    adapter = build_surface(
+        SurfaceConfig(
+            name="openai",
+            provider="openai",
+            model="gpt-5.5",
+            base_url="http://127.0.0.1:9/v1",
+            api_key=SecretStr("k"),
+            timeout_s=2,
+        )
+    )
+    with pytest.raises(Exception) as info:
+        await adapter.complete(structured_prompt(PROFILE, "x"))
+    await adapter.close()
+    err = to_application_error(info.value, "openai")  # type: ignore[arg-type]
+    assert err.type in ("ProviderConnection", "ProviderTimeout") and not err.non_retryable
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"retry-after-ms": "1500"}, 1.5),
+        ({"retry-after": "3"}, 3.0),
+        ({"retry-after": "x"}, None),
+        ({}, None),
+        ({"retry-after": "99999"}, 300.0),
+    ],
+)
+def test_retry_after_parsing(headers: dict[str, str], seconds: float | None) -> None:
+    assert retry_after_seconds(headers) == seconds
