@@ -7,7 +7,12 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from activities.payloads import BatchResult, CompleteBatchInput, SetStatusInput
+from activities.payloads import (
+    BatchResult,
+    CompleteBatchInput,
+    SetPausedInput,
+    SetStatusInput,
+)
 from db import audits
 
 
@@ -24,6 +29,13 @@ class BatchActivities:
                 inp.status,
                 run_ids=[uuid.UUID(r) for r in inp.run_ids],
                 error_message=inp.error_message,
+            )
+
+    @activity.defn
+    async def set_audit_paused(self, inp: SetPausedInput) -> None:
+        async with self._sessions() as session, session.begin():
+            await audits.set_paused(
+                session, paused=inp.paused, audit_id=uuid.UUID(inp.audit_id or "")
             )
 
     @activity.defn

@@ -177,3 +177,22 @@ class AuditProgress(BaseModel):
     status: str
     paused: bool = False
     surfaces: list[SurfaceProgress] = Field(default_factory=list)
+
+
+class SetPausedInput(BaseModel):
+    paused: bool
+    audit_id: str | None = None
+    run_id: str | None = None
+
+
+class OpenAuditInput(BaseModel):
+    """A scheduled start: the workflow makes its own audit and run rows."""
+
+    audit_id: str
+    workflow_id: str
+    property_id: str
+    surfaces: list[str]
+    run_workflow_ids: dict[str, str]
+    mode: str = "structured"
+    web_search: bool = False
+    samples_per_query: int = 1

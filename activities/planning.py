@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.payloads import AuditPlan, LoadPlanInput, QuerySpec, SurfacePlan
+from activities.payloads import (
+    AuditInput,
+    AuditPlan,
+    LoadPlanInput,
+    OpenAuditInput,
+    QuerySpec,
+    SurfacePlan,
+)
 from db import audits
 from db.models import Run
 from db.properties import get_property, list_queries, profile_of
@@ -24,15 +31,50 @@ class PlanningActivities:
         self._surfaces = surfaces
 
     @activity.defn
+    async def open_audit(self, inp: OpenAuditInput) -> AuditInput:
+        """Create the audit and run rows for a scheduled start (idempotent by audit id)."""
+        audit_id = uuid.UUID(inp.audit_id)
+        self._check_surfaces(inp.surfaces)
+        surfaces = list(inp.run_workflow_ids)
+        async with self._sessions() as session, session.begin():
+            audit = await audits.get_audit(session, audit_id)
+            if audit is None:
+                prop = await get_property(session, uuid.UUID(inp.property_id))
+                if prop is None:
+                    raise ApplicationError(
+                        f"property {inp.property_id} not found",
+                        type="NotFound",
+                        non_retryable=True,
+                    )
+                queries = await list_queries(session, prop.id, active_only=True)
+                audit = await audits.create_audit(
+                    session,
+                    audit_id=audit_id,
+                    property_id=prop.id,
+                    surfaces=surfaces,
+                    models={s: self._surfaces[s].model for s in surfaces},
+                    mode=inp.mode,
+                    web_search=inp.web_search,
+                    samples_per_query=inp.samples_per_query,
+                    query_count=len(queries),
+                    idempotency_key=None,
+                    audit_workflow_id=inp.workflow_id,
+                    workflow_id_for=inp.run_workflow_ids,
+                )
+            return AuditInput(
+                audit_id=inp.audit_id,
+                property_id=inp.property_id,
+                surfaces=list(audit.surfaces),
+                run_ids={r.surface: str(r.id) for r in audit.runs},
+                mode=audit.mode,
+                web_search=audit.web_search,
+                samples_per_query=audit.samples_per_query,
+            )
+
+    @activity.defn
     async def load_audit_plan(self, inp: LoadPlanInput) -> AuditPlan:
         """Snapshot the panel for this audit and mark it running."""
-        unknown = [s for s in inp.surfaces if s not in self._surfaces]
-        if unknown:
-            raise ApplicationError(
-                f"surfaces not configured on this worker: {', '.join(unknown)}",
-                type="UnknownSurface",
-                non_retryable=True,
-            )
+        self._check_surfaces(inp.surfaces)
         async with self._sessions() as session, session.begin():
             prop = await get_property(session, uuid.UUID(inp.property_id))
             if prop is None:
@@ -68,3 +110,12 @@ class PlanningActivities:
                 for s in inp.surfaces
             ],
         )
+
+    def _check_surfaces(self, surfaces: list[str]) -> None:
+        unknown = [s for s in surfaces if s not in self._surfaces]
+        if unknown:
+            raise ApplicationError(
+                f"surfaces not configured on this worker: {', '.join(unknown)}",
+                type="UnknownSurface",
+                non_retryable=True,
+            )

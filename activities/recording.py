@@ -13,9 +13,10 @@ from activities.payloads import (
     RecordErrorInput,
     RecordResult,
     RunOutcome,
+    SetPausedInput,
     StartRunInput,
 )
-from db import runs
+from db import audits, runs
 from geo.scoring import score_answer
 
 
@@ -33,6 +34,11 @@ class RecordingActivities:
                 query_count=inp.query_count,
                 total_asks=inp.total_asks,
             )
+
+    @activity.defn
+    async def set_run_paused(self, inp: SetPausedInput) -> None:
+        async with self._sessions() as session, session.begin():
+            await audits.set_paused(session, paused=inp.paused, run_id=uuid.UUID(inp.run_id or ""))
 
     @activity.defn
     async def record_answer(self, inp: RecordAnswerInput) -> RecordResult:

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from api.deps import require_api_key
-from api.routers import audits, health, insights, properties, queries, runs
+from api.routers import audits, health, insights, properties, queries, runs, schedules
 from config.settings import Settings
 from config.temporal import connect_temporal
 from db.engine import make_engine, make_sessionmaker
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     protected = [Depends(require_api_key)]
-    for module in (properties, queries, audits, insights, runs):
+    for module in (properties, schedules, queries, audits, insights, runs):
         app.include_router(module.router, dependencies=protected)
     return app
 

@@ -136,6 +136,9 @@ class AuditCreate(BaseModel):
     mode: Mode | None = None
     web_search: bool | None = None
     samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1
+    paused: bool = Field(
+        default=False, description="start paused (signal-with-start); resume to begin asking"
+    )
 
 
 class RunRef(BaseModel):
@@ -248,3 +251,39 @@ class RunDetail(BaseModel):
     finished_at: datetime | None
     score: ScorePublic | None
     answers: list[AnswerPublic]
+
+
+class ScheduleIn(BaseModel):
+    """Recurring audits: exactly one of an interval or a cron expression."""
+
+    model_config = ConfigDict(extra="forbid")
+    interval_minutes: Annotated[int, Field(ge=5, le=525_600)] | None = None
+    cron: Annotated[str, Field(min_length=9, max_length=100)] | None = None
+    time_zone: Annotated[str, Field(max_length=64)] = "UTC"
+    surfaces: (
+        Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=40)]],
+            Field(min_length=1, max_length=10),
+        ]
+        | None
+    ) = None
+    mode: Mode | None = None
+    samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1
+    paused: bool = False
+    note: Annotated[str, Field(max_length=200)] = ""
+
+
+class ScheduleOut(BaseModel):
+    schedule_id: str
+    property_id: uuid.UUID
+    interval_minutes: int | None
+    cron: str | None
+    time_zone: str
+    surfaces: list[str]
+    mode: str
+    samples_per_query: int
+    paused: bool
+    note: str
+    next_run_times: list[datetime]
+    recent_workflow_ids: list[str]
+    audits_started: int

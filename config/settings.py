@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     geo_enable_web_search: bool = False
 
     propertyaudit_api_key: SecretStr | None = None
+    propertyaudit_api_url: str = ""
 
     llm_max_concurrency: int = 8
     llm_max_rps: float = 0.0
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
             self.temporal_address = f"localhost:{self.temporal_port}"
         if not self.llmsim_url:
             self.llmsim_url = f"http://127.0.0.1:{self.llmsim_port}"
+        if not self.propertyaudit_api_url:
+            self.propertyaudit_api_url = f"http://127.0.0.1:{self.api_port}"
         if not self.temporal_ui_url:
             self.temporal_ui_url = f"http://localhost:{self.temporal_ui_port}"
         if self.llm_max_concurrency < 1:

@@ -171,3 +171,26 @@ async def close_run(
     await session.execute(
         update(Run).where(Run.id == run_id, Run.status.not_in(FINAL_RUN_STATUSES)).values(**values)
     )
+
+
+async def set_paused(
+    session: AsyncSession,
+    *,
+    paused: bool,
+    audit_id: uuid.UUID | None = None,
+    run_id: uuid.UUID | None = None,
+) -> None:
+    """Flip an open audit or run between running and paused; closed ones are left alone."""
+    status = "paused" if paused else "running"
+    if audit_id is not None:
+        await session.execute(
+            update(Audit)
+            .where(Audit.id == audit_id, Audit.status.in_(("running", "paused")))
+            .values(status=status)
+        )
+    if run_id is not None:
+        await session.execute(
+            update(Run)
+            .where(Run.id == run_id, Run.status.in_(("running", "paused")))
+            .values(status=status, last_updated_at=utcnow())
+        )

@@ -18,7 +18,8 @@ LLM_RETRY = RetryPolicy(
     non_retryable_error_types=NON_RETRYABLE_TYPES,
 )
 LLM_START_TO_CLOSE = timedelta(seconds=120)
-LLM_HEARTBEAT = timedelta(seconds=15)
+# Cancellation reaches a running call with its next heartbeat (sent at most every 0.8 × this).
+LLM_HEARTBEAT = timedelta(seconds=5)
 # Bounds what one question may cost in time, retries and queueing included.
 LLM_SCHEDULE_TO_CLOSE = timedelta(minutes=20)
 

@@ -24,13 +24,16 @@ with workflow.unsafe.imports_passed_through():
         BatchResult,
         CompleteBatchInput,
         LoadPlanInput,
+        OpenAuditInput,
         RunOutcome,
+        SetPausedInput,
         SetStatusInput,
         SurfaceProgress,
         SurfaceRunInput,
     )
     from activities.planning import PlanningActivities
-    from workflows.names import AUDIT_STATUS, SURFACE, TASK_QUEUE, surface_workflow_id
+    from workflows.names import AUDIT_ID, AUDIT_STATUS, SURFACE, TASK_QUEUE, surface_workflow_id
+    from workflows.pause_sync import mirror_pause
     from workflows.policies import DB_RETRY, DB_SCHEDULE_TO_CLOSE, DB_START_TO_CLOSE
     from workflows.surface_run import SurfaceRunWorkflow
 
@@ -42,14 +45,21 @@ class PropertyAuditWorkflow:
         self._inp = inp
         self._status = "queued"
         self._paused = False
+        self._closing = False
         self._cancel_reason: str | None = None
         self._children: dict[str, workflow.ChildWorkflowHandle[Any, Any]] = {}
         self._outcomes: dict[str, RunOutcome] = {}
+        self._live: dict[str, SurfaceProgress] = {}
         self._totals: dict[str, int] = {}
 
     @workflow.run
     async def run(self, inp: AuditInput) -> AuditResult:
+        if not inp.audit_id:
+            inp = await self._open_scheduled(inp)
         self._set_status("running")
+        sync = asyncio.create_task(
+            mirror_pause(lambda: self._paused, lambda: self._closing, self._record_paused)
+        )
         try:
             plan = await self._db(
                 PlanningActivities.load_audit_plan,
@@ -61,18 +71,17 @@ class PropertyAuditWorkflow:
                 ),
                 "load plan",
             )
-        except BaseException as err:
-            if is_cancelled_exception(err):
-                await self._close("cancelled", "cancelled through Temporal")
-            else:
-                await self._close("failed", f"could not load the audit plan: {_cause(err)}")
-            raise
-        try:
             outcomes = await self._run_children(plan)
         except BaseException as err:
+            self._closing = True
+            await sync
             if is_cancelled_exception(err):
                 await self._close("cancelled", "cancelled through Temporal")
+            elif not self._children:
+                await self._close("failed", f"could not load the audit plan: {_cause(err)}")
             raise
+        self._closing = True
+        await sync
         batch: BatchResult = await self._db(
             BatchActivities.complete_batch,
             CompleteBatchInput(audit_id=inp.audit_id, outcomes=outcomes),
@@ -81,6 +90,27 @@ class PropertyAuditWorkflow:
         self._set_status(batch.status)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return AuditResult(audit_id=inp.audit_id, status=batch.status, runs=outcomes)
+
+    async def _open_scheduled(self, inp: AuditInput) -> AuditInput:
+        """Started by a Schedule: make the audit's rows here, with a replay-safe id."""
+        audit_id = str(workflow.uuid4())
+        opened: AuditInput = await self._db(
+            PlanningActivities.open_audit,
+            OpenAuditInput(
+                audit_id=audit_id,
+                workflow_id=workflow.info().workflow_id,
+                property_id=inp.property_id,
+                surfaces=inp.surfaces,
+                run_workflow_ids={s: surface_workflow_id(audit_id, s) for s in inp.surfaces},
+                mode=inp.mode,
+                web_search=inp.web_search,
+                samples_per_query=inp.samples_per_query,
+            ),
+            "open scheduled audit",
+        )
+        workflow.upsert_search_attributes([AUDIT_ID.value_set(audit_id)])
+        self._inp = opened
+        return opened
 
     async def _run_children(self, plan: AuditPlan) -> list[RunOutcome]:
         inp = self._inp
@@ -104,6 +134,7 @@ class PropertyAuditWorkflow:
                     samples_per_query=inp.samples_per_query,
                     max_concurrency=sp.max_concurrency,
                     mode=inp.mode,
+                    # A pause that arrived before this child existed is not lost.
                     start_paused=self._paused,
                 ),
                 id=surface_workflow_id(inp.audit_id, sp.surface),
@@ -145,6 +176,14 @@ class PropertyAuditWorkflow:
                 )
         return [self._outcomes[s] for s in inp.surfaces]
 
+    async def _record_paused(self, paused: bool) -> None:
+        self._set_status("paused" if paused else "running")
+        await self._db(
+            BatchActivities.set_audit_paused,
+            SetPausedInput(audit_id=self._inp.audit_id, paused=paused),
+            "audit paused" if paused else "audit resumed",
+        )
+
     async def _close(self, status: str, message: str | None) -> None:
         self._set_status(status)
         await self._db(
@@ -158,7 +197,7 @@ class PropertyAuditWorkflow:
             f"mark audit {status}",
         )
 
-    async def _db(self, fn, arg, summary: str):  # type: ignore[no-untyped-def]
+    async def _db(self, fn: Any, arg: Any, summary: str) -> Any:
         return await workflow.execute_activity_method(
             fn,
             arg,
@@ -197,32 +236,43 @@ class PropertyAuditWorkflow:
         self._cancel_reason = reason or "cancelled by request"
         await self._relay("cancel", self._cancel_reason)
 
+    @workflow.signal
+    def child_progress(self, progress: SurfaceProgress) -> None:
+        self._live[progress.surface] = progress
+
     @workflow.query
     def progress(self) -> AuditProgress:
         surfaces = []
         for surface in self._inp.surfaces:
             outcome = self._outcomes.get(surface)
-            surfaces.append(
-                SurfaceProgress(
+            live = self._live.get(surface)
+            if outcome is not None:
+                snapshot = SurfaceProgress(
                     surface=surface,
-                    run_id=self._inp.run_ids[surface],
-                    status=outcome.status
-                    if outcome
-                    else ("running" if surface in self._children else "queued"),
-                    paused=self._paused,
-                    done=(outcome.answered + outcome.errors) if outcome else 0,
+                    run_id=outcome.run_id,
+                    status=outcome.status,
+                    done=outcome.answered + outcome.errors,
                     total=self._totals.get(surface, 0),
-                    errors=outcome.errors if outcome else 0,
+                    errors=outcome.errors,
                 )
-            )
-        status = "paused" if self._paused and self._status == "running" else self._status
+            elif live is not None:
+                snapshot = live.model_copy(update={"paused": self._paused})
+            else:
+                snapshot = SurfaceProgress(
+                    surface=surface,
+                    run_id=self._inp.run_ids.get(surface, ""),
+                    status="running" if surface in self._children else "queued",
+                    paused=self._paused,
+                    total=self._totals.get(surface, 0),
+                )
+            surfaces.append(snapshot)
         return AuditProgress(
-            audit_id=self._inp.audit_id, status=status, paused=self._paused, surfaces=surfaces
+            audit_id=self._inp.audit_id, status=self._status, paused=self._paused, surfaces=surfaces
         )
 
 
 def _without_status(attrs: TypedSearchAttributes) -> TypedSearchAttributes:
-    """Children inherit PropertyId and AuditId; AuditStatus is the parent's to keep."""
+    """Children inherit PropertyId and AuditId and keep an AuditStatus of their own."""
     return TypedSearchAttributes([p for p in attrs.search_attributes if p.key != AUDIT_STATUS])
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, is_cancelled_exception
@@ -18,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         RecordErrorInput,
         RecordResult,
         RunOutcome,
+        SetPausedInput,
         StartRunInput,
         SurfaceProgress,
         SurfaceRunInput,
@@ -25,7 +28,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.recording import RecordingActivities
     from geo.profile import BrandContext
     from surfaces.errors import FATAL_SURFACE_ERRORS
-    from workflows.names import llm_task_queue
+    from workflows.names import AUDIT_STATUS, llm_task_queue
+    from workflows.pause_sync import mirror_pause
     from workflows.policies import (
         DB_RETRY,
         DB_SCHEDULE_TO_CLOSE,
@@ -35,6 +39,9 @@ with workflow.unsafe.imports_passed_through():
         LLM_SCHEDULE_TO_CLOSE,
         LLM_START_TO_CLOSE,
     )
+
+# How often a run tells its parent how far it got (each report is one history event there).
+REPORT_EVERY = timedelta(seconds=2)
 
 
 def _error_text(err: BaseException) -> str:
@@ -56,15 +63,21 @@ class SurfaceRunWorkflow:
         self._cancel_reason: str | None = None
         self._fatal: str | None = None
         self._status = "queued"
+        self._closing = False
         self._in_flight = 0
         self._done = 0
         self._errors = 0
+        self._skipped = 0
         self._total = len(inp.queries) * inp.samples_per_query
         self._current = ""
+        self._last_report: datetime | None = None
+        self._reports: list[asyncio.Task[None]] = []
 
     @workflow.run
     async def run(self, inp: SurfaceRunInput) -> RunOutcome:
         self._status = "running"
+        workflow.upsert_search_attributes([AUDIT_STATUS.value_set("running")])
+        sync: asyncio.Task[None] | None = None
         try:
             await self._db(
                 RecordingActivities.start_run,
@@ -76,23 +89,33 @@ class SurfaceRunWorkflow:
                 ),
                 "start run",
             )
+            sync = asyncio.create_task(
+                mirror_pause(lambda: self._paused, lambda: self._closing, self._record_paused)
+            )
             jobs = [(q, s) for q in inp.queries for s in range(inp.samples_per_query)]
             await asyncio.gather(*(self._ask_and_record(q, s) for q, s in jobs))
         except BaseException as err:
             if is_cancelled_exception(err):
                 # Temporal's own cancel (CLI, Web UI): close the run, then end as cancelled.
+                await self._close(sync)
                 self._status = "cancelled"
                 await self._finish("cancelled", "cancelled through Temporal")
             raise
+        await self._close(sync)
         if self._fatal is not None:
             self._status = "failed"
             await self._finish("failed", self._fatal)
             raise ApplicationError(self._fatal, type="SurfaceFailed", non_retryable=True)
-        status = "cancelled" if self._cancel_reason is not None else "completed"
-        outcome = await self._finish(status, self._cancel_reason)
-        self._status = outcome.status
+        status = "cancelled" if self._skipped else "completed"
+        outcome = await self._finish(status, self._cancel_reason if self._skipped else None)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return outcome
+
+    async def _close(self, sync: asyncio.Task[None] | None) -> None:
+        self._closing = True
+        if sync is not None:
+            await sync
+        await asyncio.gather(*self._reports, return_exceptions=True)
 
     async def _finish(self, status: str, message: str | None) -> RunOutcome:
         outcome: RunOutcome = await self._db(
@@ -100,9 +123,12 @@ class SurfaceRunWorkflow:
             FinishRunInput(run_id=self._inp.run_id, status=status, error_message=message),  # type: ignore[arg-type]
             f"finish run ({status})",
         )
+        self._status = outcome.status
+        workflow.upsert_search_attributes([AUDIT_STATUS.value_set(outcome.status)])
+        workflow.set_current_details(self._details())
         return outcome
 
-    async def _db(self, fn, arg, summary: str):  # type: ignore[no-untyped-def]
+    async def _db(self, fn: Any, arg: Any, summary: str) -> Any:
         return await workflow.execute_activity_method(
             fn,
             arg,
@@ -110,6 +136,16 @@ class SurfaceRunWorkflow:
             schedule_to_close_timeout=DB_SCHEDULE_TO_CLOSE,
             retry_policy=DB_RETRY,
             summary=f"{self._inp.surface} · {summary}",
+        )
+
+    async def _record_paused(self, paused: bool) -> None:
+        workflow.upsert_search_attributes(
+            [AUDIT_STATUS.value_set("paused" if paused else "running")]
+        )
+        await self._db(
+            RecordingActivities.set_run_paused,
+            SetPausedInput(run_id=self._inp.run_id, paused=paused),
+            "paused" if paused else "resumed",
         )
 
     def _may_start(self) -> bool:
@@ -125,6 +161,7 @@ class SurfaceRunWorkflow:
         while not self._may_start():
             await workflow.wait_condition(self._may_start)
         if self._stopping():
+            self._skipped += 1
             return
         self._in_flight += 1
         self._current = query.text
@@ -154,7 +191,7 @@ class SurfaceRunWorkflow:
             if is_cancelled_exception(err):
                 raise
             self._in_flight -= 1
-            await self._on_ask_failed(query, sample, err, label)
+            await self._on_ask_failed(query, sample, err)
             return
         self._in_flight -= 1
         result: RecordResult = await self._db(
@@ -169,17 +206,15 @@ class SurfaceRunWorkflow:
             ),
             f"record q{query.index}",
         )
-        self._done, self._errors = max(self._done, result.done), max(self._errors, result.errors)
+        self._on_recorded(result)
 
-    async def _on_ask_failed(
-        self, query: QuerySpec, sample: int, err: ActivityError, label: str
-    ) -> None:
+    async def _on_ask_failed(self, query: QuerySpec, sample: int, err: ActivityError) -> None:
         message = _error_text(err)
         if _error_type(err) in FATAL_SURFACE_ERRORS:
             # 401/403/404 will not heal on the next query either: stop the whole surface.
             if self._fatal is None:
                 self._fatal = message
-                workflow.logger.warning("%s: surface failed: %s", label, message)
+                workflow.logger.warning("%s: surface failed: %s", self._inp.surface, message)
             return
         result: RecordResult = await self._db(
             RecordingActivities.record_query_error,
@@ -192,7 +227,36 @@ class SurfaceRunWorkflow:
             ),
             f"record error q{query.index}",
         )
+        self._on_recorded(result)
+
+    def _on_recorded(self, result: RecordResult) -> None:
         self._done, self._errors = max(self._done, result.done), max(self._errors, result.errors)
+        now = workflow.now()
+        if self._last_report is None or now - self._last_report >= REPORT_EVERY:
+            self._last_report = now
+            workflow.set_current_details(self._details())
+            self._report_to_parent()
+
+    def _report_to_parent(self) -> None:
+        parent = workflow.info().parent
+        if parent is None:
+            return
+        handle = workflow.get_external_workflow_handle(parent.workflow_id)
+        snapshot = self.progress()
+
+        async def send() -> None:
+            try:
+                await handle.signal("child_progress", snapshot)
+            except ApplicationError as err:  # the parent may be closing; progress is advisory
+                workflow.logger.info("progress report skipped: %s", err)
+
+        self._reports.append(asyncio.create_task(send()))
+
+    def _details(self) -> str:
+        p = self.progress()
+        return f"**{p.done}/{p.total}** asked · {p.errors} errors · status `{p.status}`" + (
+            f"\n\nnow asking: {p.current_query}" if p.current_query else ""
+        )
 
     @workflow.signal
     def pause(self) -> None:
@@ -219,5 +283,5 @@ class SurfaceRunWorkflow:
             done=self._done + self._errors,
             total=self._total,
             errors=self._errors,
-            current_query=self._current,
+            current_query=self._current if status in ("running", "paused") else "",
         )

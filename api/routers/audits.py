@@ -10,17 +10,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, status
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+)
 from temporalio.service import RPCError
 
 from activities.payloads import AuditInput, AuditProgress, SurfaceProgress
 from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.lookups import audit_or_404
 from api.schemas import AuditCreate, AuditStarted, AuditState, RunRef, RunState
 from config.settings import Settings
 from db import audits as audit_store
 from db.audits import FINAL_AUDIT_STATUSES
-from db.models import Audit
+from db.models import Audit, Property
 from db.properties import get_property, list_queries
 from workflows.names import (
     AUDIT_ID,
@@ -74,6 +80,8 @@ async def start_audit(
     if idempotency_key:
         existing = await audit_store.find_by_idempotency_key(session, prop.id, idempotency_key)
         if existing is not None:
+            if existing.status == "queued":  # stored, but its start may never have happened
+                await start_workflow(session, temporal, existing, prop, paused=body.paused)
             return started_body(settings, existing)
     configured = settings.surface_configs()
     surfaces = list(dict.fromkeys(body.surfaces or configured))
@@ -121,21 +129,36 @@ async def start_audit(
             raise HTTPException(status_code=409, detail="conflicting audit start") from exc
         return started_body(settings, again)
     audit = await audit_store.get_audit(session, audit_id) or audit
-    inp = AuditInput(
+    await start_workflow(session, temporal, audit, prop, paused=body.paused)
+    return started_body(settings, audit)
+
+
+def audit_input(audit: Audit) -> AuditInput:
+    return AuditInput(
         audit_id=str(audit.id),
-        property_id=str(prop.id),
-        surfaces=surfaces,
+        property_id=str(audit.property_id),
+        surfaces=list(audit.surfaces),
         run_ids={r.surface: str(r.id) for r in audit.runs},
-        mode=mode,
-        web_search=web_search,
-        samples_per_query=body.samples_per_query,
+        mode=audit.mode,
+        web_search=audit.web_search,
+        samples_per_query=audit.samples_per_query,
     )
+
+
+async def start_workflow(
+    session: AsyncSession, temporal: Client, audit: Audit, prop: Property, *, paused: bool
+) -> None:
+    """Start the audit's workflow; starting one that already exists is a no-op."""
+    surfaces = ", ".join(audit.surfaces)
     try:
         await temporal.start_workflow(
             PropertyAuditWorkflow.run,
-            inp,
+            audit_input(audit),
             id=audit.workflow_id,
             task_queue=TASK_QUEUE,
+            # A client retrying after a crash between commit and start reaches the same run.
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            start_signal="pause" if paused else None,
             search_attributes=TypedSearchAttributes(
                 [
                     SearchAttributePair(PROPERTY_ID, str(prop.id)),
@@ -143,12 +166,12 @@ async def start_audit(
                     SearchAttributePair(AUDIT_STATUS, "queued"),
                 ]
             ),
-            static_summary=f"{prop.name} · {', '.join(surfaces)} · {len(queries)} queries",
+            static_summary=f"{prop.name} · {surfaces} · {audit.query_count} queries",
             static_details=(
                 f"**Property:** {prop.name} ({prop.city}, {prop.state})\n"
-                f"**Surfaces:** {', '.join(surfaces)}\n"
-                f"**Mode:** {mode} · samples per query: {body.samples_per_query}\n"
-                f"**Panel:** {len(queries)} queries"
+                f"**Surfaces:** {surfaces}\n"
+                f"**Mode:** {audit.mode} · samples per query: {audit.samples_per_query}\n"
+                f"**Panel:** {audit.query_count} queries"
             ),
         )
     except RPCError as exc:
@@ -162,7 +185,6 @@ async def start_audit(
         )
         await session.commit()
         raise HTTPException(status_code=503, detail="Temporal is unavailable; try again") from exc
-    return started_body(settings, audit)
 
 
 @router.get("")
@@ -250,13 +272,6 @@ async def live_progress(
         )
     )
     return live, {s: p for s, p in zip(handles, results, strict=True) if p is not None}
-
-
-async def audit_or_404(session: SessionDep, audit_id: uuid.UUID) -> Audit:
-    audit = await audit_store.get_audit(session, audit_id)
-    if audit is None:
-        raise HTTPException(status_code=404, detail=f"audit {audit_id} not found")
-    return audit
 
 
 @router.get("/{audit_id}")

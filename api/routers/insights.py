@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import SessionDep
-from api.routers.audits import audit_or_404
+from api.lookups import audit_or_404
 from api.routers.runs import score_public
 from api.schemas import ScorePublic
 from db.properties import get_property, profile_of

@@ -7,8 +7,11 @@ from collections import Counter
 
 from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy.exc import IntegrityError
+from temporalio.service import RPCError
 
-from api.deps import SessionDep
+from api.deps import SessionDep, TemporalDep
+from api.lookups import property_or_404
+from api.routers.schedules import delete_schedule
 from api.schemas import (
     AddressOut,
     GenerateResult,
@@ -20,7 +23,7 @@ from api.schemas import (
     QueryPublic,
 )
 from db.models import Property
-from db.properties import add_queries, apply_profile, generate_queries, get_property, list_queries
+from db.properties import add_queries, apply_profile, generate_queries, list_queries
 from geo.domains import infer_brand_domains, normalize_domain
 from geo.panel import PanelQuery
 
@@ -61,13 +64,6 @@ def _fields(body: PropertyCreate | PropertyUpdate) -> dict[str, object]:
             for c in data["competitors"]
         ]
     return {k: v for k, v in data.items() if v is not None or k == "address"}
-
-
-async def property_or_404(session: SessionDep, property_id: uuid.UUID) -> Property:
-    prop = await get_property(session, property_id)
-    if prop is None:
-        raise HTTPException(status_code=404, detail=f"property {property_id} not found")
-    return prop
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -113,8 +109,19 @@ async def update_property(
 
 
 @router.delete("/{property_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_property(property_id: uuid.UUID, session: SessionDep) -> Response:
+async def delete_property(
+    property_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+) -> Response:
+    """Delete the property, its panel, its audit history and its schedule."""
     prop = await property_or_404(session, property_id)
+    try:
+        await delete_schedule(temporal, prop.id)
+    except RPCError as exc:
+        raise HTTPException(
+            status_code=503,
+            detail="Temporal is unavailable, so the property's schedule could "
+            "not be removed; nothing was deleted",
+        ) from exc
     await session.delete(prop)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

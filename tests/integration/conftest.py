@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ import httpx
 import pytest
 
 from cli.example import EXAMPLE_PROPERTY
-from cli.stack import Stack, free_port
+from cli.stack import Stack, free_port, temporal_cli
 from tests.conftest import make_database
 
 FINAL = ("completed", "partial", "failed", "cancelled")
@@ -27,6 +29,38 @@ class Live:
 
     def sim_config(self, **knobs: Any) -> None:
         self.sim.post("/_sim/config", json=knobs).raise_for_status()
+
+    def temporal(self, *args: str) -> str:
+        """Run the `temporal` CLI against this stack's server; returns its stdout."""
+        done = subprocess.run(
+            [temporal_cli(), *args, "--address", self.stack.settings.temporal_address],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def workflows(self, query: str, expect: int, timeout: float = 15) -> list[dict[str, Any]]:
+        """`temporal workflow list --query …`, polled: visibility lags a little."""
+        deadline = time.monotonic() + timeout
+        rows: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            out = self.temporal("workflow", "list", "--query", query, "-o", "json")
+            rows = json.loads(out) if out.strip() else []
+            if len(rows) >= expect:
+                break
+            time.sleep(0.5)
+        return rows
+
+    def wait_for(self, what: str, check: Any, timeout: float = 30) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = check()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise TimeoutError(what)
 
     def sim_stats(self) -> dict[str, Any]:
         return dict(self.sim.get("/_sim/stats").raise_for_status().json())

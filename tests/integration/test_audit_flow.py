@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from collections import Counter
 
 import pytest
 
-from cli.stack import temporal_cli
 from geo.profile import Address, BrandContext, Competitor, PropertyProfile
 from geo.scoring import score_answer
 from llmsim.market import parse_prompt, structured_answer
@@ -17,36 +14,6 @@ from surfaces.prompts import structured_prompt
 from tests.integration.conftest import Live
 
 pytestmark = pytest.mark.slow
-
-
-def workflows_for(live: Live, audit_id: str) -> list[dict[str, object]]:
-    """`temporal workflow list --query 'AuditId="…"'`, polled (visibility lags a little)."""
-    deadline = time.monotonic() + 15
-    rows: list[dict[str, object]] = []
-    while time.monotonic() < deadline:
-        out = subprocess.run(
-            [
-                temporal_cli(),
-                "workflow",
-                "list",
-                "--address",
-                live.stack.settings.temporal_address,
-                "--query",
-                f'AuditId="{audit_id}"',
-                "-o",
-                "json",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        rows = json.loads(out) if out.strip() else []
-        if len(rows) >= 3 and all(
-            r.get("status") == "WORKFLOW_EXECUTION_STATUS_COMPLETED" for r in rows
-        ):
-            break
-        time.sleep(0.5)
-    return rows
 
 
 def profile_from(prop: dict[str, object]) -> PropertyProfile:
@@ -117,12 +84,12 @@ def test_whole_audit_completes_on_both_surfaces(live: Live) -> None:
     stats = live.sim_stats()
     assert stats["by_status"] == {"200": 2 * panel}  # no call bought twice
 
-    rows = workflows_for(live, body["audit_id"])
-    assert sorted(str(r["type"]["name"]) for r in rows) == [  # type: ignore[index]
-        "PropertyAudit",
-        "SurfaceRun",
-        "SurfaceRun",
-    ]
+    for query in (f'AuditId="{body["audit_id"]}"', f'PropertyId="{prop["id"]}"'):
+        rows = live.workflows(query, expect=3)
+        names = sorted(r["type"]["name"] for r in rows)
+        assert names == ["PropertyAudit", "SurfaceRun", "SurfaceRun"]
+    done = live.workflows(f'AuditId="{body["audit_id"]}" AND AuditStatus="completed"', 3)
+    assert len(done) == 3
 
 
 def test_surface_answering_401_fails_fast_and_batch_is_partial(live: Live) -> None:

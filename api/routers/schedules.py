@@ -1,0 +1,179 @@
+"""Recurring audits on a Temporal Schedule, one per property."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response, status
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleHandle,
+    ScheduleIntervalSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+    ScheduleState,
+    ScheduleUpdate,
+    ScheduleUpdateInput,
+)
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.payloads import AuditInput
+from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.lookups import property_or_404
+from api.schemas import ScheduleIn, ScheduleOut
+from workflows.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
+from workflows.property_audit import PropertyAuditWorkflow
+
+router = APIRouter(prefix="/properties", tags=["schedules"])
+
+
+def schedule_id(property_id: uuid.UUID) -> str:
+    return f"schedule-{property_id}"
+
+
+async def delete_schedule(temporal: Client, property_id: uuid.UUID) -> bool:
+    """Remove the property's schedule; False when it had none."""
+    try:
+        await temporal.get_schedule_handle(schedule_id(property_id)).delete()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+@router.put("/{property_id}/schedule")
+async def put_schedule(
+    property_id: uuid.UUID,
+    body: ScheduleIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> ScheduleOut:
+    """Create or replace the property's recurring audit (overlap: skip while one runs)."""
+    prop = await property_or_404(session, property_id)
+    if (body.interval_minutes is None) == (body.cron is None):
+        raise HTTPException(status_code=422, detail="give exactly one of interval_minutes or cron")
+    configured = settings.surface_configs()
+    surfaces = list(dict.fromkeys(body.surfaces or configured))
+    unknown = [s for s in surfaces if s not in configured]
+    if unknown:
+        raise HTTPException(
+            status_code=422, detail=f"unknown surfaces {unknown}; configured: {sorted(configured)}"
+        )
+    mode = body.mode or settings.geo_audit_mode
+    if mode != "structured":
+        raise HTTPException(status_code=422, detail="only mode 'structured' is available so far")
+    spec = (
+        ScheduleSpec(
+            intervals=[ScheduleIntervalSpec(every=timedelta(minutes=body.interval_minutes))]
+        )
+        if body.interval_minutes is not None
+        else ScheduleSpec(cron_expressions=[body.cron or ""], time_zone_name=body.time_zone)
+    )
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            PropertyAuditWorkflow.run,
+            # No audit id: each started workflow opens an audit of its own.
+            AuditInput(
+                audit_id="",
+                property_id=str(prop.id),
+                surfaces=surfaces,
+                run_ids={},
+                mode=mode,
+                samples_per_query=body.samples_per_query,
+            ),
+            id=f"audit-scheduled-{prop.id}",
+            task_queue=TASK_QUEUE,
+            typed_search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(PROPERTY_ID, str(prop.id)),
+                    SearchAttributePair(AUDIT_STATUS, "queued"),
+                ]
+            ),
+            static_summary=f"{prop.name} · scheduled · {', '.join(surfaces)}",
+            # The server keeps cron as calendars; the memo keeps what the user asked for.
+            memo={"schedule": body.model_dump(include={"interval_minutes", "cron", "time_zone"})},
+        ),
+        spec=spec,
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+        state=ScheduleState(
+            note=body.note or f"recurring audit of {prop.name}", paused=body.paused
+        ),
+    )
+    sid = schedule_id(prop.id)
+    try:
+        try:
+            handle = await temporal.create_schedule(sid, schedule)
+        except ScheduleAlreadyRunningError:
+            handle = temporal.get_schedule_handle(sid)
+
+            def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
+                return ScheduleUpdate(schedule=schedule)
+
+            await handle.update(replace)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.INVALID_ARGUMENT:
+            raise HTTPException(status_code=422, detail=f"invalid schedule: {exc.message}") from exc
+        raise HTTPException(status_code=503, detail="Temporal is unavailable; try again") from exc
+    return await describe(temporal, handle, prop.id)
+
+
+async def describe(temporal: Client, handle: ScheduleHandle, property_id: uuid.UUID) -> ScheduleOut:
+    desc = await handle.describe()
+    action = desc.schedule.action
+    assert isinstance(action, ScheduleActionStartWorkflow)
+    (inp,) = await temporal.data_converter.decode(action.args, [AuditInput])
+    asked: dict[str, Any] = {}
+    if action.memo and "schedule" in action.memo:
+        (asked,) = await temporal.data_converter.decode([action.memo["schedule"]], [dict])
+    return ScheduleOut(
+        schedule_id=handle.id,
+        property_id=property_id,
+        interval_minutes=asked.get("interval_minutes"),
+        cron=asked.get("cron"),
+        time_zone=asked.get("time_zone") or "UTC",
+        surfaces=inp.surfaces,
+        mode=inp.mode,
+        samples_per_query=inp.samples_per_query,
+        paused=desc.schedule.state.paused,
+        note=desc.schedule.state.note or "",
+        next_run_times=list(desc.info.next_action_times[:5]),
+        recent_workflow_ids=[
+            a.action.workflow_id
+            for a in desc.info.recent_actions
+            if hasattr(a.action, "workflow_id")
+        ],
+        audits_started=desc.info.num_actions,
+    )
+
+
+@router.get("/{property_id}/schedule")
+async def get_schedule(
+    property_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+) -> ScheduleOut:
+    prop = await property_or_404(session, property_id)
+    handle = temporal.get_schedule_handle(schedule_id(prop.id))
+    try:
+        return await describe(temporal, handle, prop.id)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise HTTPException(status_code=404, detail="this property has no schedule") from exc
+        raise HTTPException(status_code=503, detail="Temporal is unavailable; try again") from exc
+
+
+@router.delete("/{property_id}/schedule", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_schedule(
+    property_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+) -> Response:
+    prop = await property_or_404(session, property_id)
+    if not await delete_schedule(temporal, prop.id):
+        raise HTTPException(status_code=404, detail="this property has no schedule")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

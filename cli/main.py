@@ -1,0 +1,175 @@
+"""`propertyaudit`: start and follow audits from a terminal or a script.
+
+The API's address and key come from the environment: PROPERTYAUDIT_API_URL (default
+http://127.0.0.1:$API_PORT) and PROPERTYAUDIT_API_KEY.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from cli.client import ApiClient, ApiError
+from cli.render import audit_table, follow, scorecard, summary
+from config.settings import Settings
+
+app = typer.Typer(
+    help="PropertyAudit: GEO audits of a property's visibility in AI answers.", no_args_is_help=True
+)
+property_app = typer.Typer(help="Property profiles.", no_args_is_help=True)
+audit_app = typer.Typer(help="Audits: start, follow, steer.", no_args_is_help=True)
+app.add_typer(property_app, name="property")
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+
+@contextmanager
+def api() -> Iterator[ApiClient]:
+    """The API client; an API error ends the command with its message and exit code 1."""
+    client = ApiClient.from_settings(Settings())
+    try:
+        yield client
+    except ApiError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        client.close()
+
+
+def load_profile(path: Path) -> dict[str, Any]:
+    text = path.read_text()
+    data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise typer.BadParameter(f"{path} must hold one property object", param_hint="FILE")
+    return data
+
+
+@property_app.command("add")
+def property_add(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON or YAML profile")],
+    generate: Annotated[bool, typer.Option(help="also build the query panel")] = True,
+) -> None:
+    """Register a property from a profile file (and build its query panel)."""
+    profile = load_profile(file)
+    with api() as client:
+        prop = client.post("/properties", json=profile)
+        line = f"property [bold]{prop['name']}[/bold] {prop['id']}"
+        if generate:
+            panel = client.post(f"/properties/{prop['id']}/queries/generate")
+            line += f" · panel of {panel['total']} queries"
+        console.print(line)
+
+
+@property_app.command("list")
+def property_list() -> None:
+    """List properties."""
+    with api() as client:
+        table = Table(title="Properties")
+        for col in ("id", "name", "city", "brand domains"):
+            table.add_column(col)
+        for p in client.get("/properties", params={"limit": 200}):
+            table.add_row(p["id"], p["name"], p["address"]["city"], ", ".join(p["brand_domains"]))
+        console.print(table)
+
+
+@audit_app.command("start")
+def audit_start(
+    property_id: Annotated[str, typer.Argument(metavar="PROPERTY", help="property id")],
+    surfaces: Annotated[str | None, typer.Option(help="comma list, e.g. openai,claude")] = None,
+    mode: Annotated[str | None, typer.Option(help="structured or natural")] = None,
+    samples: Annotated[int, typer.Option(min=1, max=5, help="samples per query")] = 1,
+    follow_: Annotated[
+        bool, typer.Option("--follow", help="live bars, then the scorecard")
+    ] = False,
+    idempotency_key: Annotated[str | None, typer.Option(help="repeat-safe start")] = None,
+) -> None:
+    """Start an audit of a property."""
+    body: dict[str, Any] = {"property_id": property_id, "samples_per_query": samples}
+    if surfaces:
+        body["surfaces"] = [s.strip() for s in surfaces.split(",") if s.strip()]
+    if mode:
+        body["mode"] = mode
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    with api() as client:
+        audit = client.post("/audits", json=body, headers=headers)
+        console.print(
+            f"audit {audit['audit_id']} {audit['status']}: {audit['links']['temporal_ui']}"
+        )
+        if follow_:
+            state = follow(client, console, audit["audit_id"])
+            insights = client.get(f"/audits/{audit['audit_id']}/insights")
+            scorecard(console, insights)
+            summary(console, state, insights)
+            if state["status"] == "failed":
+                raise typer.Exit(1)
+
+
+@audit_app.command("show")
+def audit_show(audit_id: str) -> None:
+    """Show an audit: status, progress per surface, and its scorecard once finished."""
+    with api() as client:
+        state = client.get(f"/audits/{audit_id}")
+        console.print(
+            f"audit {state['audit_id']}: [bold]{state['status']}[/bold]"
+            + (" (paused)" if state["paused"] else "")
+        )
+        for run in state["runs"]:
+            console.print(
+                f"  {run['surface']:<8} {run['status']:<10} {run['done']}/{run['total']}"
+                f"  errors {run['errors']}  score {run['score']}"
+            )
+        if state["status"] in ("completed", "partial", "failed", "cancelled"):
+            insights = client.get(f"/audits/{audit_id}/insights")
+            scorecard(console, insights)
+            summary(console, state, insights)
+
+
+def _signal(audit_id: str, name: str, params: dict[str, str] | None = None) -> None:
+    with api() as client:
+        client.post(f"/audits/{audit_id}/{name}", params=params or {})
+        console.print(f"{name} sent to audit {audit_id}")
+
+
+@audit_app.command("pause")
+def audit_pause(audit_id: str) -> None:
+    """Pause: no new LLM call starts until resume."""
+    _signal(audit_id, "pause")
+
+
+@audit_app.command("resume")
+def audit_resume(audit_id: str) -> None:
+    """Resume a paused audit."""
+    _signal(audit_id, "resume")
+
+
+@audit_app.command("cancel")
+def audit_cancel(
+    audit_id: str, reason: Annotated[str | None, typer.Option(help="why, for the record")] = None
+) -> None:
+    """Cancel: skip unanswered queries, keep and score the answered ones."""
+    _signal(audit_id, "cancel", {"reason": reason} if reason else None)
+
+
+@audit_app.command("list")
+def audit_list(
+    property_id: Annotated[str | None, typer.Option("--property", help="property id")] = None,
+    limit: int = 20,
+) -> None:
+    """List recent audits."""
+    params: dict[str, Any] = {"limit": limit}
+    if property_id:
+        params["property_id"] = property_id
+    with api() as client:
+        console.print(audit_table(client.get("/audits", params=params)))
+
+
+if __name__ == "__main__":
+    app()
