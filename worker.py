@@ -72,11 +72,16 @@ def build_workers(
             continue
         adapter = build_surface(config)
         adapters.append(adapter)
+        asking = AskingActivities(adapter, simulated=config.simulator, prices=config.prices)
         workers.append(
             Worker(
                 client,
                 task_queue=config.task_queue,
-                activities=[AskingActivities(adapter).ask_surface],
+                activities=[
+                    asking.ask_surface,
+                    asking.ask_natural,
+                    asking.extract_answer,
+                ],
                 max_concurrent_activities=config.max_concurrency,
                 # Server-side and global for the queue: the provider's limit across all workers.
                 max_task_queue_activities_per_second=config.max_rps or None,

@@ -1,20 +1,34 @@
-"""Asking one surface one question: the only activity that spends money."""
+"""Asking a surface: the only activities that spend money.
+
+Structured mode is one call. Natural mode is two activities, so a failed extraction retries
+only phase 2: the phase-1 answer already sits in the workflow's history.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.payloads import AskRequest, AskResult
-from geo.answer import AnswerParseError, parse_answer_block
-from surfaces.base import Surface
+from activities.payloads import (
+    AskRequest,
+    AskResult,
+    ExtractRequest,
+    NaturalAnswer,
+    WebSource,
+)
+from geo.answer import AnswerParseError, coerce_answer_block, extract_json_object, merge_sources
+from geo.profile import PropertyProfile
+from surfaces.base import Completion, Prompt, Surface
+from surfaces.capabilities import model_info
 from surfaces.errors import to_application_error
-from surfaces.prompts import structured_prompt
+from surfaces.prompts import extraction_prompt, natural_prompt, structured_prompt
 
 
 @asynccontextmanager
@@ -35,34 +49,84 @@ async def heartbeating() -> AsyncIterator[None]:
         task.cancel()
 
 
+def sampling_temperature(samples_per_query: int) -> float:
+    """One answer: the model's most likely one. Several: real variation between them."""
+    return 0.0 if samples_per_query <= 1 else 0.8
+
+
 class AskingActivities:
     """Bound to one surface; registered on that surface's task queue."""
 
-    def __init__(self, surface: Surface) -> None:
+    def __init__(
+        self,
+        surface: Surface,
+        *,
+        simulated: bool = False,
+        prices: tuple[float, float] | None = None,
+    ) -> None:
         self._surface = surface
+        self._simulated = simulated
+        self._prices = prices
 
-    @activity.defn
-    async def ask_surface(self, req: AskRequest) -> AskResult:
-        if req.surface != self._surface.name:
+    def _check(self, surface: str) -> None:
+        if surface != self._surface.name:
             raise ApplicationError(
-                f"worker for {self._surface.name} got a request for {req.surface}",
+                f"worker for {self._surface.name} got a request for {surface}",
                 type="WrongSurface",
                 non_retryable=True,
             )
-        prompt = structured_prompt(req.profile, req.query.text)
+
+    def _sim_headers(self, profile: PropertyProfile, sample: int) -> dict[str, str]:
+        """What the simulated model knows of the world; only ever sent to the simulator."""
+        if not self._simulated:
+            return {}
+        world = {
+            "name": profile.name,
+            "city": profile.address.city,
+            "state": profile.address.state,
+            "domains": profile.brand_domains,
+            "website": profile.website_url,
+            "competitors": [[c.name, c.domain] for c in profile.competitors],
+        }
+        return {"x-llmsim-world": json.dumps(world), "x-llmsim-sample": str(sample)}
+
+    def cost(self, completion: Completion) -> float:
+        if self._prices is not None:
+            price_in, price_out = self._prices
+            return (completion.input_tokens * price_in + completion.output_tokens * price_out) / 1e6
+        return model_info(completion.model or self._surface.model).cost_usd(
+            completion.input_tokens, completion.output_tokens
+        )
+
+    async def _call(self, prompt: Prompt, surface: str) -> tuple[Completion, int]:
         started = time.perf_counter()
         async with heartbeating():
             try:
                 completion = await self._surface.complete(prompt)
             except Exception as exc:  # noqa: BLE001 - every provider error is mapped
-                raise to_application_error(exc, req.surface) from exc
+                raise to_application_error(exc, surface) from exc
+        return completion, int((time.perf_counter() - started) * 1000)
+
+    @activity.defn
+    async def ask_surface(self, req: AskRequest) -> AskResult:
+        """Structured mode: one call that returns the AnswerBlock."""
+        self._check(req.surface)
+        prompt = structured_prompt(req.profile, req.query.text).model_copy(
+            update={
+                "web_search": req.web_search,
+                "temperature": sampling_temperature(req.samples_per_query),
+                "extra_headers": self._sim_headers(req.profile, req.sample),
+            }
+        )
+        completion, latency = await self._call(prompt, req.surface)
         try:
-            block = parse_answer_block(completion.text)
+            block = coerce_answer_block(extract_json_object(completion.text))
         except AnswerParseError as exc:
             # Retryable: a malformed answer was not an answer; the next attempt may be one.
             raise ApplicationError(
                 f"{req.surface}: unusable answer: {exc}", type="MalformedAnswer"
             ) from exc
+        block = merge_sources(block, [s.url for s in completion.sources])
         return AskResult(
             query_id=req.query.query_id,
             sample=req.sample,
@@ -71,6 +135,68 @@ class AskingActivities:
             model=completion.model,
             input_tokens=completion.input_tokens,
             output_tokens=completion.output_tokens,
-            latency_ms=int((time.perf_counter() - started) * 1000),
+            cost_usd=self.cost(completion),
+            latency_ms=latency,
             attempt=activity.info().attempt,
+        )
+
+    @activity.defn
+    async def ask_natural(self, req: AskRequest) -> NaturalAnswer:
+        """Natural mode, phase 1: the question alone, as a renter would ask it."""
+        self._check(req.surface)
+        prompt = natural_prompt(req.query.text).model_copy(
+            update={
+                "web_search": req.web_search,
+                "extra_headers": self._sim_headers(req.profile, req.sample),
+            }
+        )
+        completion, latency = await self._call(prompt, req.surface)
+        if not completion.text.strip():
+            raise ApplicationError(f"{req.surface}: empty answer", type="MalformedAnswer")
+        return NaturalAnswer(
+            query_id=req.query.query_id,
+            sample=req.sample,
+            text=completion.text,
+            sources=[WebSource(url=s.url, title=s.title) for s in completion.sources],
+            model=completion.model,
+            input_tokens=completion.input_tokens,
+            output_tokens=completion.output_tokens,
+            cost_usd=self.cost(completion),
+            latency_ms=latency,
+            attempt=activity.info().attempt,
+        )
+
+    @activity.defn
+    async def extract_answer(self, req: ExtractRequest) -> AskResult:
+        """Natural mode, phase 2: extract the AnswerBlock and the analysis from phase 1's text."""
+        self._check(req.surface)
+        natural = req.natural
+        prompt = extraction_prompt(req.profile, req.query.text, natural.text).model_copy(
+            update={"temperature": 0.0}
+        )
+        completion, latency = await self._call(prompt, req.surface)
+        try:
+            envelope = extract_json_object(completion.text)
+            raw_block = envelope.get("answer_block", envelope)
+            block = coerce_answer_block(raw_block if isinstance(raw_block, dict) else {})
+        except AnswerParseError as exc:
+            raise ApplicationError(
+                f"{req.surface}: unusable extraction: {exc}", type="MalformedAnswer"
+            ) from exc
+        analysis: Any = envelope.get("analysis")
+        block = merge_sources(block, [s.url for s in natural.sources])
+        return AskResult(
+            query_id=req.query.query_id,
+            sample=natural.sample,
+            text=completion.text,
+            block=block,
+            model=natural.model,
+            input_tokens=natural.input_tokens + completion.input_tokens,
+            output_tokens=natural.output_tokens + completion.output_tokens,
+            cost_usd=natural.cost_usd + self.cost(completion),
+            latency_ms=natural.latency_ms + latency,
+            attempt=max(natural.attempt, activity.info().attempt),
+            analysis_method="natural_two_phase",
+            natural_response=natural.text,
+            analysis=analysis if isinstance(analysis, dict) else None,
         )

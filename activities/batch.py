@@ -35,7 +35,10 @@ class BatchActivities:
     async def set_audit_paused(self, inp: SetPausedInput) -> None:
         async with self._sessions() as session, session.begin():
             await audits.set_paused(
-                session, paused=inp.paused, audit_id=uuid.UUID(inp.audit_id or "")
+                session,
+                paused=inp.paused,
+                audit_id=uuid.UUID(inp.audit_id or ""),
+                reason=inp.reason,
             )
 
     @activity.defn

@@ -5,7 +5,7 @@ Import-light on purpose (pydantic and geo only): workflows pass this module thro
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +24,7 @@ class AuditInput(BaseModel):
     mode: str = "structured"
     web_search: bool = False
     samples_per_query: int = 1
+    max_cost_usd: float | None = None
 
 
 class QuerySpec(BaseModel):
@@ -65,7 +66,9 @@ class SurfaceRunInput(BaseModel):
     samples_per_query: int = 1
     max_concurrency: int = 8
     mode: str = "structured"
+    web_search: bool = False
     start_paused: bool = False
+    max_cost_usd: float | None = None
 
 
 class AskRequest(BaseModel):
@@ -73,8 +76,38 @@ class AskRequest(BaseModel):
     run_id: str
     query: QuerySpec
     sample: int = 0
+    samples_per_query: int = 1
     profile: PropertyProfile
     mode: str = "structured"
+    web_search: bool = False
+
+
+class WebSource(BaseModel):
+    url: str
+    title: str = ""
+
+
+class NaturalAnswer(BaseModel):
+    """Phase 1 of natural mode: what a renter would read, before any extraction."""
+
+    query_id: str
+    sample: int
+    text: str
+    sources: list[WebSource] = Field(default_factory=list)
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: int = 0
+    attempt: int = 1
+
+
+class ExtractRequest(BaseModel):
+    surface: str
+    run_id: str
+    query: QuerySpec
+    profile: PropertyProfile
+    natural: NaturalAnswer
 
 
 class AskResult(BaseModel):
@@ -85,8 +118,12 @@ class AskResult(BaseModel):
     model: str
     input_tokens: int = 0
     output_tokens: int = 0
+    cost_usd: float = 0.0
     latency_ms: int = 0
     attempt: int = 1
+    analysis_method: str = "structured"
+    natural_response: str | None = None
+    analysis: dict[str, Any] | None = None
 
 
 class StartRunInput(BaseModel):
@@ -118,6 +155,8 @@ class RecordResult(BaseModel):
     stored: bool
     done: int
     errors: int
+    run_cost_usd: float = 0.0
+    audit_cost_usd: float = 0.0
 
 
 class FinishRunInput(BaseModel):
@@ -166,6 +205,8 @@ class SurfaceProgress(BaseModel):
     run_id: str
     status: str
     paused: bool = False
+    pause_reason: str | None = None
+    cost_usd: float = 0.0
     done: int = 0
     total: int = 0
     errors: int = 0
@@ -176,11 +217,13 @@ class AuditProgress(BaseModel):
     audit_id: str
     status: str
     paused: bool = False
+    pause_reason: str | None = None
     surfaces: list[SurfaceProgress] = Field(default_factory=list)
 
 
 class SetPausedInput(BaseModel):
     paused: bool
+    reason: str | None = None
     audit_id: str | None = None
     run_id: str | None = None
 

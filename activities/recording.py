@@ -44,7 +44,11 @@ class RecordingActivities:
     async def record_answer(self, inp: RecordAnswerInput) -> RecordResult:
         """Score and store one answer; a repeat of the same (run, query, sample) stores nothing."""
         answer = inp.answer
-        scored = score_answer(answer.block, inp.brand)
+        brand_analysis = (answer.analysis or {}).get("brand_analysis")
+        stated = brand_analysis.get("location_stated") if isinstance(brand_analysis, dict) else None
+        scored = score_answer(
+            answer.block, inp.brand, location_stated=stated if isinstance(stated, str) else None
+        )
         run_id = uuid.UUID(inp.run_id)
         async with self._sessions() as session, session.begin():
             stored = await runs.record_answer(
@@ -65,9 +69,19 @@ class RecordingActivities:
                 output_tokens=answer.output_tokens,
                 latency_ms=answer.latency_ms,
                 attempts=answer.attempt,
+                cost_usd=answer.cost_usd,
+                analysis_method=answer.analysis_method,
+                natural_response=answer.natural_response,
+                analysis=answer.analysis,
             )
-            done, errors = await runs.progress_counts(session, run_id)
-        return RecordResult(stored=stored, done=done, errors=errors)
+            done, errors, run_cost, audit_cost = await runs.progress_counts(session, run_id)
+        return RecordResult(
+            stored=stored,
+            done=done,
+            errors=errors,
+            run_cost_usd=run_cost,
+            audit_cost_usd=audit_cost,
+        )
 
     @activity.defn
     async def record_query_error(self, inp: RecordErrorInput) -> RecordResult:
@@ -85,8 +99,14 @@ class RecordingActivities:
                 total_asks=inp.total_asks,
                 error=inp.error,
             )
-            done, errors = await runs.progress_counts(session, run_id)
-        return RecordResult(stored=stored, done=done, errors=errors)
+            done, errors, run_cost, audit_cost = await runs.progress_counts(session, run_id)
+        return RecordResult(
+            stored=stored,
+            done=done,
+            errors=errors,
+            run_cost_usd=run_cost,
+            audit_cost_usd=audit_cost,
+        )
 
     @activity.defn
     async def finish_run(self, inp: FinishRunInput) -> RunOutcome:

@@ -136,6 +136,9 @@ class AuditCreate(BaseModel):
     mode: Mode | None = None
     web_search: bool | None = None
     samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1
+    max_cost_usd: Annotated[float, Field(gt=0, le=100_000)] | None = Field(
+        default=None, description="pause the audit (reason 'budget') once it has cost this much"
+    )
     paused: bool = Field(
         default=False, description="start paused (signal-with-start); resume to begin asking"
     )
@@ -168,6 +171,10 @@ class RunState(BaseModel):
     errors: int
     score: float | None
     visibility_pct: float | None
+    visibility_ci: tuple[float, float] | None
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
     error_message: str | None
 
 
@@ -177,10 +184,15 @@ class AuditState(BaseModel):
     workflow_id: str
     status: str
     paused: bool
+    pause_reason: str | None
     mode: str
     web_search: bool
     samples_per_query: int
     query_count: int
+    max_cost_usd: float | None
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -215,9 +227,15 @@ class AnswerPublic(BaseModel):
     answer_summary: str
     ordered_entities: list[dict[str, Any]]
     citations: list[CitationPublic]
+    sentiment: str
+    sentiment_phrase: str
+    analysis_method: str
+    natural_response: str | None
+    analysis: dict[str, Any] | None
     model: str
     input_tokens: int
     output_tokens: int
+    cost_usd: float
     latency_ms: int
     attempts: int
 
@@ -229,9 +247,12 @@ class ScorePublic(BaseModel):
     avg_llm_rank: float | None
     avg_link_rank: float | None
     avg_sov: float | None
+    visibility_ci: tuple[float, float] | None
+    sentiment: dict[str, Any]
     breakdown: dict[str, Any]
     answered: int
     errors: int
+    errored_queries: list[dict[str, Any]] = []
 
 
 class RunDetail(BaseModel):
@@ -245,8 +266,10 @@ class RunDetail(BaseModel):
     query_count: int
     progress_pct: float
     uses_web_search: bool
+    mode: str
     input_tokens: int
     output_tokens: int
+    cost_usd: float
     started_at: datetime | None
     finished_at: datetime | None
     score: ScorePublic | None
@@ -268,6 +291,7 @@ class ScheduleIn(BaseModel):
         | None
     ) = None
     mode: Mode | None = None
+    web_search: bool | None = None
     samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1
     paused: bool = False
     note: Annotated[str, Field(max_length=200)] = ""

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import os
+from typing import Annotated, Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from surfaces.config import SurfaceConfig
 
 DEFAULT_SURFACES = ("openai", "claude")
+
+
+class ExtraSurface(BaseModel):
+    """Any OpenAI-compatible engine: Perplexity, Gemini's compatible endpoint, vLLM, Ollama…"""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,30}$")]
+    base_url: str
+    model: str
+    key_env: str = ""  # the environment variable that holds its API key
+    max_concurrency: int | None = None
+    max_rps: float | None = None
+    input_per_mtok: float | None = None
+    output_per_mtok: float | None = None
+    default: bool = False  # part of audits that name no surfaces
 
 
 class Settings(BaseSettings):
@@ -49,6 +64,11 @@ class Settings(BaseSettings):
     llm_max_rps_openai: float | None = None
     llm_max_rps_claude: float | None = None
     llm_timeout_s: float = 90.0
+    # JSON list of ExtraSurface objects, e.g.
+    # [{"name": "perplexity", "base_url": "https://api.perplexity.ai", "model": "sonar-pro",
+    #   "key_env": "PERPLEXITY_API_KEY"}]
+    extra_surfaces: list[ExtraSurface] = Field(default_factory=list)
+    _extra_keys: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _derive_addresses(self) -> Settings:
@@ -62,6 +82,13 @@ class Settings(BaseSettings):
             self.temporal_ui_url = f"http://localhost:{self.temporal_ui_port}"
         if self.llm_max_concurrency < 1:
             raise ValueError("LLM_MAX_CONCURRENCY must be at least 1")
+        names = [s.name for s in self.extra_surfaces]
+        if len(set(names)) != len(names) or set(names) & set(DEFAULT_SURFACES):
+            raise ValueError("EXTRA_SURFACES names must be unique and not openai or claude")
+        # Keys are read here, once, like every other setting; they stay out of payloads.
+        self._extra_keys = {
+            s.name: os.environ.get(s.key_env, "") for s in self.extra_surfaces if s.key_env
+        }
         return self
 
     def _simulated(self, key: SecretStr | None) -> bool:
@@ -99,7 +126,26 @@ class Settings(BaseSettings):
                 max_rps=self._rps(self.llm_max_rps_claude),
                 timeout_s=self.llm_timeout_s,
             ),
+            **{extra.name: self._extra_config(extra, sim) for extra in self.extra_surfaces},
         }
+
+    def _extra_config(self, extra: ExtraSurface, sim: str) -> SurfaceConfig:
+        key = self._extra_keys.get(extra.name) or None
+        simulated = self._simulated(SecretStr(key) if key else None)
+        return SurfaceConfig(
+            name=extra.name,
+            provider="openai",
+            model=extra.model,
+            base_url=f"{sim}/v1" if simulated else extra.base_url,
+            api_key=SecretStr("llmsim") if simulated or not key else SecretStr(key),
+            simulator=simulated,
+            max_concurrency=extra.max_concurrency or self.llm_max_concurrency,
+            max_rps=self._rps(extra.max_rps),
+            timeout_s=self.llm_timeout_s,
+            default=extra.default,
+            input_per_mtok=extra.input_per_mtok,
+            output_per_mtok=extra.output_per_mtok,
+        )
 
     def _rps(self, override: float | None) -> float:
         return self.llm_max_rps if override is None else override

@@ -36,6 +36,7 @@ async def create_audit(
     query_count: int,
     idempotency_key: str | None,
     workflow_id_for: dict[str, str],
+    max_cost_usd: float | None = None,
     audit_id: uuid.UUID,
     audit_workflow_id: str,
 ) -> Audit:
@@ -51,6 +52,7 @@ async def create_audit(
         query_count=query_count,
         workflow_id=audit_workflow_id,
         idempotency_key=idempotency_key,
+        max_cost_usd=max_cost_usd,
     )
     audit.runs = [
         Run(
@@ -179,6 +181,7 @@ async def set_paused(
     paused: bool,
     audit_id: uuid.UUID | None = None,
     run_id: uuid.UUID | None = None,
+    reason: str | None = None,
 ) -> None:
     """Flip an open audit or run between running and paused; closed ones are left alone."""
     status = "paused" if paused else "running"
@@ -186,7 +189,7 @@ async def set_paused(
         await session.execute(
             update(Audit)
             .where(Audit.id == audit_id, Audit.status.in_(("running", "paused")))
-            .values(status=status)
+            .values(status=status, pause_reason=reason if paused else None)
         )
     if run_id is not None:
         await session.execute(

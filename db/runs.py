@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -41,6 +41,7 @@ async def _bump_progress(
     error: bool,
     input_tokens: int = 0,
     output_tokens: int = 0,
+    cost_usd: float = 0.0,
 ) -> None:
     # Increments run inside the row lock, so concurrent recordings never lose a count.
     done = Run.answers_done + Run.errors_count + 1
@@ -55,14 +56,23 @@ async def _bump_progress(
             current_query=query_text[:500],
             input_tokens=Run.input_tokens + input_tokens,
             output_tokens=Run.output_tokens + output_tokens,
+            cost_usd=Run.cost_usd + cost_usd,
             last_updated_at=utcnow(),
         )
     )
 
 
-async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> tuple[int, int]:
+async def progress_counts(
+    session: AsyncSession, run_id: uuid.UUID
+) -> tuple[int, int, float, float]:
+    """(answers, errors, cost) of the run and what its whole audit has cost so far."""
     run = await session.get(Run, run_id, populate_existing=True)
-    return (run.answers_done, run.errors_count) if run else (0, 0)
+    if run is None:
+        return 0, 0, 0.0, 0.0
+    audit_cost = await session.scalar(
+        select(func.coalesce(func.sum(Run.cost_usd), 0.0)).where(Run.batch_id == run.batch_id)
+    )
+    return run.answers_done, run.errors_count, run.cost_usd, float(audit_cost or 0.0)
 
 
 async def record_answer(
@@ -84,6 +94,10 @@ async def record_answer(
     output_tokens: int,
     latency_ms: int,
     attempts: int,
+    cost_usd: float = 0.0,
+    analysis_method: str = "structured",
+    natural_response: str | None = None,
+    analysis: dict[str, object] | None = None,
 ) -> bool:
     """Store the answer unless it is already stored; True when this call stored it."""
     answer_id = await insert_if_absent(
@@ -108,7 +122,12 @@ async def record_answer(
             "answer_summary": block.answer_summary,
             "ordered_entities": [e.model_dump() for e in block.ordered_entities],
             "raw_text": raw_text,
-            "analysis_method": "structured",
+            "analysis_method": analysis_method,
+            "natural_response": natural_response,
+            "analysis": analysis,
+            "sentiment": scored.sentiment,
+            "sentiment_phrase": scored.sentiment_phrase[:2000],
+            "cost_usd": cost_usd,
             "model_name": model,
             "input_tokens": input_tokens,
             "output_tokens": output_tokens,
@@ -140,6 +159,7 @@ async def record_answer(
         error=False,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
+        cost_usd=cost_usd,
     )
     return True
 
@@ -203,6 +223,7 @@ def _scored_from_row(answer: Answer) -> ScoredAnswer:
             flags=list(answer.flags or []),
             score=answer.score or 0.0,
             breakdown=Breakdown.model_validate(answer.breakdown or {}),
+            sentiment=answer.sentiment,
         ),
     )
 
@@ -226,6 +247,9 @@ async def finish_run(
         "avg_sov": score.avg_sov,
         "breakdown": score.breakdown.model_dump(),
         "query_scores": {k: v.model_dump() for k, v in score.query_scores.items()},
+        "visibility_ci_low": score.visibility_ci[0] if score.visibility_ci else None,
+        "visibility_ci_high": score.visibility_ci[1] if score.visibility_ci else None,
+        "sentiment": score.sentiment.model_dump(),
         "answered_count": score.answered,
         "error_count": score.errors,
     }

@@ -44,11 +44,23 @@ class Notes(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
 
 
+SentimentLabel = Literal["positive", "neutral", "negative", "not_mentioned"]
+SENTIMENTS: tuple[str, ...] = ("positive", "neutral", "negative", "not_mentioned")
+
+
+class BrandSentiment(BaseModel):
+    """How the answer speaks of the brand, with the phrase that shows it."""
+
+    label: SentimentLabel = "not_mentioned"
+    phrase: str = ""
+
+
 class AnswerBlock(BaseModel):
     ordered_entities: list[Entity] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     answer_summary: str = ""
     notes: Notes = Field(default_factory=Notes)
+    brand_sentiment: BrandSentiment = Field(default_factory=BrandSentiment)
 
 
 def answer_block_schema() -> dict[str, Any]:
@@ -56,7 +68,7 @@ def answer_block_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": ["ordered_entities", "citations", "answer_summary", "notes"],
+        "required": ["ordered_entities", "citations", "answer_summary", "notes", "brand_sentiment"],
         "properties": {
             "ordered_entities": {
                 "type": "array",
@@ -86,6 +98,15 @@ def answer_block_schema() -> dict[str, Any]:
                 },
             },
             "answer_summary": {"type": "string"},
+            "brand_sentiment": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["label", "phrase"],
+                "properties": {
+                    "label": {"type": "string", "enum": list(SENTIMENTS)},
+                    "phrase": {"type": "string"},
+                },
+            },
             "notes": {
                 "type": "object",
                 "additionalProperties": False,
@@ -171,12 +192,21 @@ def coerce_answer_block(data: dict[str, Any]) -> AnswerBlock:
     raw_flags = notes.get("flags") if isinstance(notes, dict) else data.get("flags")
     flags = [f for f in (raw_flags or []) if isinstance(f, str) and f in FLAGS]
     summary = data.get("answer_summary", data.get("summary", ""))
+    raw_sentiment = data.get("brand_sentiment") or data.get("sentiment") or {}
+    if isinstance(raw_sentiment, str):
+        raw_sentiment = {"label": raw_sentiment}
+    label = str(raw_sentiment.get("label") or "not_mentioned").lower()
+    sentiment = BrandSentiment(
+        label=label if label in SENTIMENTS else "neutral",  # type: ignore[arg-type]
+        phrase=str(raw_sentiment.get("phrase") or ""),
+    )
     try:
         return AnswerBlock(
             ordered_entities=entities,
             citations=citations,
             answer_summary=str(summary or ""),
             notes=Notes(flags=list(dict.fromkeys(flags))),  # type: ignore[arg-type]
+            brand_sentiment=sentiment,
         )
     except ValidationError as exc:  # pragma: no cover - coercion above keeps fields valid
         raise AnswerParseError(str(exc)) from exc
@@ -185,3 +215,16 @@ def coerce_answer_block(data: dict[str, Any]) -> AnswerBlock:
 def parse_answer_block(text: str) -> AnswerBlock:
     """Model text → AnswerBlock, or AnswerParseError (never a made-up answer)."""
     return coerce_answer_block(extract_json_object(text))
+
+
+def merge_sources(block: AnswerBlock, urls: list[str]) -> AnswerBlock:
+    """Web-search sources become citations after the ones the answer gave, each URL once."""
+    seen = {c.url for c in block.citations}
+    extra = []
+    for url in urls:
+        if url and url not in seen:
+            seen.add(url)
+            extra.append(Citation(url=url, domain=domain_of_url(url), entity_ref=""))
+    if not extra:
+        return block
+    return block.model_copy(update={"citations": [*block.citations, *extra]})

@@ -1,11 +1,20 @@
-"""Does an entity or a sentence name the brand? (seed-system.md §3.2, None-safe)."""
+"""Is an entity, a link or a sentence the brand? (seed-system.md §3.2, made stricter).
+
+The seed matched the brand's first word anywhere, so "AMLI Residential" (the operator) or
+"Aeroview Flats" counted as "AMLI Aero". Here names match on whole tokens; the operator's shared
+domain counts only with the property's own distinctive words; and when the property lives under
+a path of the operator's site, only links under that path are the brand's.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cached_property
+from urllib.parse import urlsplit
 
-from geo.answer import Entity
-from geo.domains import is_brand_domain
+from geo.answer import Citation, Entity
+from geo.domains import domain_of_url, is_brand_domain, normalize_domain
+from geo.profile import BrandContext
 
 GENERIC_WORDS = frozenset(
     {
@@ -27,43 +36,84 @@ GENERIC_WORDS = frozenset(
         "modern",
         "villas",
         "towers",
+        "the",
+        "at",
+        "on",
+        "of",
+        "a",
+        "an",
+        "and",
+        "by",
     }
 )
-LEADING_STOPWORDS = frozenset({"the", "a", "an", "at", "on", "of"})
 
 
-def main_brand_word(brand_name: str | None) -> str | None:
-    """The first significant word of the brand (> 3 letters, not generic), or None."""
-    words = re.findall(r"[a-z0-9][a-z0-9'&-]*", (brand_name or "").lower())
-    while words and words[0] in LEADING_STOPWORDS:
-        words.pop(0)
-    if not words:
-        return None
-    first = str(words[0])
-    if len(first) <= 3 or first in GENERIC_WORDS:
-        return None
-    return first
+def tokens(text: str | None) -> list[str]:
+    """Lower-case word tokens; `&`, hyphens and punctuation split words."""
+    return re.findall(r"[a-z0-9]+", (text or "").lower())
 
 
-def _contains_word(text: str, word: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+def _contains_run(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
 def names_brand(text: str | None, brand_name: str | None) -> bool:
-    """The text contains the full brand name (case-insensitive)."""
-    brand = (brand_name or "").strip().lower()
-    return bool(brand) and brand in (text or "").lower()
+    """The text names the brand in full, on word boundaries."""
+    return _contains_run(tokens(text), tokens(brand_name))
+
+
+class BrandMatcher:
+    def __init__(self, brand: BrandContext) -> None:
+        self.brand = brand
+        self.name_tokens = tokens(brand.name)
+        self.significant = [t for t in self.name_tokens if t not in GENERIC_WORDS]
+        self.domains = [d for d in (normalize_domain(x) for x in brand.domains) if d]
+
+    @cached_property
+    def distinctive(self) -> set[str]:
+        """Brand words not already spelled by its domains (amli.com makes 'amli' the operator's)."""
+        labels = "".join(d.split(".")[0] for d in self.domains)
+        return {t for t in self.significant if t not in labels}
+
+    @cached_property
+    def site_path(self) -> str:
+        """The property's page under a shared operator site, e.g. `/…/amli-aero`, else ''."""
+        url = self.brand.website_url or ""
+        if not url or not is_brand_domain(domain_of_url(url), self.domains):
+            return ""
+        path = urlsplit(url if "://" in url else "http://" + url).path.rstrip("/")
+        return path.lower()
+
+    def entity_is_brand(self, entity: Entity) -> bool:
+        entity_tokens = tokens(entity.name)
+        if _contains_run(entity_tokens, self.name_tokens):
+            return True
+        if self.significant and set(self.significant) <= set(entity_tokens):
+            return True  # "Aero by AMLI", "AMLI-Aero"
+        if entity.domain and is_brand_domain(entity.domain, self.domains):
+            # On a shared operator domain the entity must carry the property's own words.
+            return not self.distinctive or bool(self.distinctive & set(entity_tokens))
+        return False
+
+    def citation_is_brand(self, citation: Citation) -> bool:
+        if not is_brand_domain(citation.domain or domain_of_url(citation.url), self.domains):
+            return False
+        if not self.site_path:
+            return True
+        url = citation.url if "://" in citation.url else "http://" + citation.url
+        path = urlsplit(url).path.lower()
+        last = self.site_path.rsplit("/", 1)[-1]
+        return path.startswith(self.site_path) or (bool(last) and last in path.split("/"))
+
+    def summary_names_brand(self, summary: str | None) -> bool:
+        return names_brand(summary, self.brand.name)
 
 
 def entity_matches_brand(
     entity: Entity, brand_name: str | None, brand_domains: list[str] | None
 ) -> bool:
-    if entity.domain and is_brand_domain(entity.domain, brand_domains):
-        return True
-    name = (entity.name or "").lower()
-    if not name:
-        return False
-    if names_brand(name, brand_name):
-        return True
-    word = main_brand_word(brand_name)
-    return word is not None and _contains_word(name, word)
+    """Convenience for one-off checks."""
+    return BrandMatcher(
+        BrandContext(name=brand_name or "", domains=list(brand_domains or []))
+    ).entity_is_brand(entity)

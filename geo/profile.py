@@ -43,3 +43,16 @@ class BrandContext(BaseModel):
 
     name: str
     domains: list[str] = Field(default_factory=list)
+    website_url: str = ""
+    city: str = ""
+    state: str = ""
+
+
+def brand_context(profile: PropertyProfile) -> BrandContext:
+    return BrandContext(
+        name=profile.name,
+        domains=profile.brand_domains,
+        website_url=profile.website_url,
+        city=profile.address.city,
+        state=profile.address.state,
+    )

@@ -12,9 +12,10 @@ from statistics import fmean
 from pydantic import BaseModel, Field
 
 from geo.answer import AnswerBlock
-from geo.brand import entity_matches_brand, names_brand
-from geo.domains import is_brand_domain
+from geo.brand import BrandMatcher
 from geo.profile import BrandContext
+from geo.quality import detect_flags
+from geo.stats import wilson_interval
 
 WEIGHTS = {"position": 0.45, "link": 0.25, "sov": 0.20, "accuracy": 0.10}
 
@@ -35,6 +36,8 @@ class AnswerScore(BaseModel):
     score: float
     breakdown: Breakdown
     brand_citations: list[bool] = Field(default_factory=list)
+    sentiment: str = "not_mentioned"
+    sentiment_phrase: str = ""
 
 
 def rank_points(rank: int | None) -> float:
@@ -54,21 +57,33 @@ def accuracy_points(flags: list[str]) -> float:
     return 60.0
 
 
-def brand_rank(block: AnswerBlock, brand: BrandContext) -> int | None:
+def brand_rank(block: AnswerBlock, matcher: BrandMatcher) -> int | None:
     """The model-reported position of the first entity that is the brand."""
     for entity in block.ordered_entities:
-        if entity_matches_brand(entity, brand.name, brand.domains):
+        if matcher.entity_is_brand(entity):
             return entity.position
     return None
 
 
-def score_answer(block: AnswerBlock, brand: BrandContext) -> AnswerScore:
-    llm_rank = brand_rank(block, brand)
-    presence = llm_rank is not None or names_brand(block.answer_summary, brand.name)
-    brand_citations = [is_brand_domain(c.domain, brand.domains) for c in block.citations]
+def score_answer(
+    block: AnswerBlock,
+    brand: BrandContext,
+    *,
+    detect: bool = True,
+    location_stated: str | None = None,
+) -> AnswerScore:
+    """Score one answer; with `detect`, quality flags are found in the answer, not only copied."""
+    matcher = BrandMatcher(brand)
+    llm_rank = brand_rank(block, matcher)
+    presence = llm_rank is not None or matcher.summary_names_brand(block.answer_summary)
+    brand_citations = [matcher.citation_is_brand(c) for c in block.citations]
     link_rank = next((i + 1 for i, hit in enumerate(brand_citations) if hit), None)
     sov = (sum(brand_citations) / len(brand_citations)) if brand_citations else None
-    flags: list[str] = [str(f) for f in block.notes.flags]
+    flags: list[str] = (
+        detect_flags(block, matcher, location_stated)
+        if detect
+        else [str(f) for f in block.notes.flags]
+    )
     breakdown = Breakdown(
         position=rank_points(llm_rank),
         link=rank_points(link_rank),
@@ -76,7 +91,13 @@ def score_answer(block: AnswerBlock, brand: BrandContext) -> AnswerScore:
         accuracy=accuracy_points(flags),
     )
     score = sum(getattr(breakdown, key) * weight for key, weight in WEIGHTS.items())
+    sentiment = block.brand_sentiment
+    label = sentiment.label if presence else "not_mentioned"
+    if presence and label == "not_mentioned":
+        label = "neutral"  # named, but the model gave no tone: neutral, not absent
     return AnswerScore(
+        sentiment=label,
+        sentiment_phrase=sentiment.phrase if presence else "",
         presence=presence,
         llm_rank=llm_rank,
         link_rank=link_rank,
@@ -106,6 +127,26 @@ class QueryScore(BaseModel):
     breakdown: Breakdown
 
 
+class SentimentRollup(BaseModel):
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    mentioned: int = 0
+    net: float | None = None  # (positive − negative) / mentioned, −1…1
+
+
+def sentiment_rollup(labels: list[str]) -> SentimentRollup:
+    pos, neu, neg = (labels.count(x) for x in ("positive", "neutral", "negative"))
+    mentioned = pos + neu + neg
+    return SentimentRollup(
+        positive=pos,
+        neutral=neu,
+        negative=neg,
+        mentioned=mentioned,
+        net=round((pos - neg) / mentioned, 3) if mentioned else None,
+    )
+
+
 class RunScore(BaseModel):
     overall_score: float
     weighted_score: float
@@ -117,6 +158,8 @@ class RunScore(BaseModel):
     query_scores: dict[str, QueryScore]
     answered: int
     errors: int
+    visibility_ci: tuple[float, float] | None = None
+    sentiment: SentimentRollup = Field(default_factory=lambda: SentimentRollup())
 
 
 def _mean(values: list[float]) -> float | None:
@@ -173,7 +216,15 @@ def aggregate_run(answers: list[ScoredAnswer], errors: int = 0) -> RunScore:
         query_scores=query_scores,
         answered=len(answers),
         errors=errors,
+        visibility_ci=_pct_interval(sum(s.presence for s in all_scores), len(all_scores)),
+        sentiment=sentiment_rollup([s.sentiment for s in all_scores]),
     )
+
+
+def _pct_interval(successes: int, n: int) -> tuple[float, float] | None:
+    """Visibility's 95% Wilson interval over every sampled answer, in percent."""
+    interval = wilson_interval(successes, n)
+    return None if interval is None else (round(100 * interval[0], 2), round(100 * interval[1], 2))
 
 
 def score_bucket(score: float) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import time
-import uuid
 from collections import Counter
 from typing import Any
 
@@ -14,9 +12,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from llmsim.answers import simulate_answer
 from llmsim.faults import RpmLimiter, latency_s, pick_fault
 from llmsim.knobs import SimConfig
-from llmsim.market import parse_prompt, structured_answer
+from llmsim.market import World, parse_structured_prompt
+from llmsim.prose import extract, parse_extraction_prompt, render
+from llmsim.wire import anthropic_message, chat_completion, openai_response
 
 
 class SimState:
@@ -34,6 +35,7 @@ class SimState:
             "by_status": Counter(),
             "by_surface": Counter(),
             "by_surface_status": Counter(),
+            "by_kind": Counter(),
         }
 
     def count(self, api: str, model: str, surface: str, status: int) -> None:
@@ -43,10 +45,6 @@ class SimState:
         self.counters["by_status"][str(status)] += 1
         self.counters["by_surface"][surface] += 1
         self.counters["by_surface_status"][f"{surface}:{status}"] += 1
-
-
-def _tokens(text: str) -> int:
-    return max(1, len(text) // 4)
 
 
 def _user_text(messages: list[Any]) -> str:
@@ -141,12 +139,41 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         body["_fault"] = fault
         return body, None, surface, model
 
-    def answer_text(body: dict[str, Any], prompt: str, model: str) -> str:
-        answer = structured_answer(parse_prompt(prompt), model, state.config.seed)
-        text = json.dumps(answer)
-        if body.get("_fault") == "malformed":
-            return "Sure! Here is the audit: " + text[: len(text) // 2]
-        return text
+    def answer(
+        request: Request,
+        body: dict[str, Any],
+        system: str,
+        prompt: str,
+        model: str,
+        web_search: bool,
+    ) -> tuple[str, list[tuple[str, str]], str]:
+        """(text, web sources, kind) for a request whose faults have passed."""
+        seed = state.config.seed
+        sample = int(request.headers.get("x-llmsim-sample", "0") or 0)
+        if "GEO audit analyzer" in prompt:
+            query, brand, place, response = parse_extraction_prompt(prompt)
+            text, sources, kind = json.dumps(extract(response, brand, place)), [], "extraction"
+        elif "Task: Perform a GEO audit" in prompt:
+            world, query = parse_structured_prompt(prompt)
+            sim = simulate_answer(world, query, model, seed, sample=sample, web_search=web_search)
+            text, sources, kind = json.dumps(sim.block), sim.sources, "structured"
+        else:
+            world = World.from_header(request.headers.get("x-llmsim-world"))
+            query = prompt.strip()
+            sim = simulate_answer(
+                world, query, model, seed, sample=sample, natural=True, web_search=web_search
+            )
+            text, sources, kind = render(sim.block, query), sim.sources, "natural"
+        if body.get("_fault") == "malformed" and kind != "natural":
+            text = "Sure! Here is the audit: " + text[: len(text) // 2]
+        state.counters["by_kind"][kind] += 1
+        return text, sources, kind
+
+    def has_web_search(body: dict[str, Any]) -> bool:
+        return any(
+            isinstance(t, dict) and str(t.get("type", "")).startswith("web_search")
+            for t in body.get("tools") or []
+        )
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> JSONResponse:
@@ -154,30 +181,23 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         if error is not None or body is None:
             return error or JSONResponse({}, status_code=500)
         prompt = _user_text(body.get("messages", []))
-        text = answer_text(body, prompt, model)
+        text, _, _ = answer(request, body, "", prompt, model, web_search=False)
         state.count("chat.completions", model, surface, 200)
-        prompt_tokens, completion_tokens = _tokens(prompt), _tokens(text)
-        return JSONResponse(
-            {
-                "id": f"chatcmpl-sim-{uuid.uuid4().hex[:20]}",
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": text, "refusal": None},
-                        "finish_reason": "stop",
-                        "logprobs": None,
-                    }
-                ],
-                "usage": {
-                    "prompt_tokens": prompt_tokens,
-                    "completion_tokens": completion_tokens,
-                    "total_tokens": prompt_tokens + completion_tokens,
-                },
-            }
+        return JSONResponse(chat_completion(model, prompt, text))
+
+    @app.post("/v1/responses")
+    async def responses(request: Request) -> JSONResponse:
+        body, error, surface, model = await simulate(request, "responses", "openai")
+        if error is not None or body is None:
+            return error or JSONResponse({}, status_code=500)
+        raw = body.get("input", "")
+        prompt = raw if isinstance(raw, str) else _user_text(raw)
+        searched = has_web_search(body)
+        text, sources, _ = answer(
+            request, body, str(body.get("instructions", "")), prompt, model, web_search=searched
         )
+        state.count("responses", model, surface, 200)
+        return JSONResponse(openai_response(model, prompt, text, sources, searched))
 
     @app.post("/v1/messages")
     async def messages(request: Request) -> JSONResponse:
@@ -185,20 +205,12 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         if error is not None or body is None:
             return error or JSONResponse({}, status_code=500)
         prompt = _user_text(body.get("messages", []))
-        text = answer_text(body, prompt, model)
-        state.count("messages", model, surface, 200)
-        return JSONResponse(
-            {
-                "id": f"msg_sim_{uuid.uuid4().hex[:20]}",
-                "type": "message",
-                "role": "assistant",
-                "model": model,
-                "content": [{"type": "text", "text": text}],
-                "stop_reason": "end_turn",
-                "stop_sequence": None,
-                "usage": {"input_tokens": _tokens(prompt), "output_tokens": _tokens(text)},
-            }
+        searched = has_web_search(body)
+        text, sources, _ = answer(
+            request, body, str(body.get("system", "")), prompt, model, web_search=searched
         )
+        state.count("messages", model, surface, 200)
+        return JSONResponse(anthropic_message(model, prompt, text, sources, searched))
 
     @app.get("/_sim/stats")
     async def stats() -> dict[str, Any]:

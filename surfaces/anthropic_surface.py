@@ -1,4 +1,8 @@
-"""Claude surface over the official async Anthropic SDK (Messages API)."""
+"""Claude surface over the official async Anthropic SDK (Messages API).
+
+With web search on, the `web_search` server tool runs and its results and the text's citations
+become sources; strict JSON output is asked for only without it (the two do not combine).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ from typing import Any
 
 from anthropic import AsyncAnthropic
 
-from surfaces.base import Completion, Prompt
-from surfaces.capabilities import claude_supports_json_schema
+from surfaces.base import Completion, Prompt, Source, dedupe_sources
+from surfaces.capabilities import model_info
 from surfaces.config import SurfaceConfig
+
+WEB_SEARCH_TOOL = {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}
 
 
 class AnthropicSurface:
@@ -27,7 +33,9 @@ class AnthropicSurface:
 
     async def complete(self, prompt: Prompt) -> Completion:
         kwargs: dict[str, Any] = {}
-        if prompt.json_schema is not None and claude_supports_json_schema(self.model):
+        if prompt.web_search:
+            kwargs["tools"] = [WEB_SEARCH_TOOL]
+        elif prompt.json_schema is not None and model_info(self.model).json_schema:
             kwargs["output_config"] = {
                 "format": {"type": "json_schema", "schema": prompt.json_schema}
             }
@@ -36,18 +44,37 @@ class AnthropicSurface:
             max_tokens=prompt.max_tokens,
             system=prompt.system,
             messages=[{"role": "user", "content": prompt.user}],
+            extra_headers=prompt.extra_headers or None,
             **kwargs,
         )
-        text = "\n".join(
-            block.text for block in message.content if getattr(block, "type", "") == "text"
-        )
+        texts: list[str] = []
+        sources: list[Source] = []
+        searches = 0
+        for block in message.content:
+            kind = getattr(block, "type", "")
+            if kind == "text":
+                texts.append(block.text)
+                for cite in getattr(block, "citations", None) or []:
+                    if getattr(cite, "url", None):
+                        sources.append(Source(url=cite.url, title=getattr(cite, "title", "") or ""))
+            elif kind == "server_tool_use":
+                searches += 1
+            elif kind == "web_search_tool_result":
+                results = getattr(block, "content", None)
+                for result in results if isinstance(results, list) else []:
+                    if getattr(result, "url", None):
+                        sources.append(
+                            Source(url=result.url, title=getattr(result, "title", "") or "")
+                        )
         return Completion(
-            text=text,
+            text="\n".join(texts),
             model=message.model or self.model,
             input_tokens=message.usage.input_tokens,
             output_tokens=message.usage.output_tokens,
             finish_reason=message.stop_reason,
             response_id=message.id,
+            sources=dedupe_sources(sources),
+            web_searches=searches,
         )
 
     async def close(self) -> None:

@@ -1,10 +1,10 @@
-"""What every surface adapter returns, and the interface the activities rely on."""
+"""What every surface adapter takes and returns, and the interface the activities rely on."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Prompt(BaseModel):
@@ -13,6 +13,18 @@ class Prompt(BaseModel):
     json_schema: dict[str, object] | None = None
     schema_name: str = "AnswerBlock"
     max_tokens: int = 2000
+    web_search: bool = False
+    # None: the model's default sampling; 0 for one deterministic answer; higher for samples.
+    temperature: float | None = None
+    # Simulator mode only: what the simulated model "knows" (never sent to a real provider).
+    extra_headers: dict[str, str] = Field(default_factory=dict)
+
+
+class Source(BaseModel):
+    """A page the provider's web search grounded the answer in."""
+
+    url: str
+    title: str = ""
 
 
 class Completion(BaseModel):
@@ -22,6 +34,8 @@ class Completion(BaseModel):
     output_tokens: int = 0
     finish_reason: str | None = None
     response_id: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+    web_searches: int = 0
 
 
 class Surface(Protocol):
@@ -31,3 +45,13 @@ class Surface(Protocol):
     async def complete(self, prompt: Prompt) -> Completion: ...
 
     async def close(self) -> None: ...
+
+
+def dedupe_sources(sources: list[Source]) -> list[Source]:
+    seen: set[str] = set()
+    out: list[Source] = []
+    for source in sources:
+        if source.url and source.url not in seen:
+            seen.add(source.url)
+            out.append(source)
+    return out

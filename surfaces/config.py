@@ -19,6 +19,15 @@ class SurfaceConfig(BaseModel):
     max_concurrency: int = 8
     max_rps: float = 0.0
     timeout_s: float = 90.0
+    default: bool = True
+    input_per_mtok: float | None = None
+    output_per_mtok: float | None = None
+
+    @property
+    def prices(self) -> tuple[float, float] | None:
+        if self.input_per_mtok is None or self.output_per_mtok is None:
+            return None
+        return self.input_per_mtok, self.output_per_mtok
 
     @property
     def task_queue(self) -> str:

@@ -1,4 +1,8 @@
-"""OpenAI (and OpenAI-compatible) surface over the official async SDK."""
+"""OpenAI and OpenAI-compatible surfaces over the official async SDK.
+
+Chat Completions (strict JSON schema) without web search; the Responses API with the
+`web_search` tool when search is on, its `url_citation` annotations becoming sources.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from typing import Any
 
 from openai import AsyncOpenAI
 
-from surfaces.base import Completion, Prompt
-from surfaces.capabilities import accepts_temperature, uses_max_completion_tokens
+from surfaces.base import Completion, Prompt, Source, dedupe_sources
+from surfaces.capabilities import model_info
 from surfaces.config import SurfaceConfig
 
 
@@ -26,13 +30,12 @@ class OpenAISurface:
         )
 
     async def complete(self, prompt: Prompt) -> Completion:
-        kwargs: dict[str, Any] = {}
-        if uses_max_completion_tokens(self.model):
-            kwargs["max_completion_tokens"] = prompt.max_tokens
-        else:
-            kwargs["max_tokens"] = prompt.max_tokens
-        if accepts_temperature(self.model):
-            kwargs["temperature"] = 0
+        if prompt.web_search:
+            return await self._responses(prompt)
+        info = model_info(self.model)
+        kwargs: dict[str, Any] = {info.token_param: prompt.max_tokens}
+        if info.temperature and prompt.temperature is not None:
+            kwargs["temperature"] = prompt.temperature
         if prompt.json_schema is not None:
             kwargs["response_format"] = {
                 "type": "json_schema",
@@ -48,6 +51,7 @@ class OpenAISurface:
                 {"role": "system", "content": prompt.system},
                 {"role": "user", "content": prompt.user},
             ],
+            extra_headers=prompt.extra_headers or None,
             **kwargs,
         )
         choice = response.choices[0] if response.choices else None
@@ -59,6 +63,49 @@ class OpenAISurface:
             output_tokens=usage.completion_tokens if usage else 0,
             finish_reason=choice.finish_reason if choice else None,
             response_id=response.id,
+        )
+
+    async def _responses(self, prompt: Prompt) -> Completion:
+        kwargs: dict[str, Any] = {}
+        if model_info(self.model).temperature and prompt.temperature is not None:
+            kwargs["temperature"] = prompt.temperature
+        if prompt.json_schema is not None:
+            kwargs["text"] = {
+                "format": {
+                    "type": "json_schema",
+                    "name": prompt.schema_name,
+                    "strict": True,
+                    "schema": prompt.json_schema,
+                }
+            }
+        response = await self._client.responses.create(
+            model=self.model,
+            instructions=prompt.system,
+            input=prompt.user,
+            tools=[{"type": "web_search"}],
+            max_output_tokens=prompt.max_tokens,
+            extra_headers=prompt.extra_headers or None,
+            **kwargs,
+        )
+        sources: list[Source] = []
+        searches = 0
+        for item in response.output or []:
+            if getattr(item, "type", "") == "web_search_call":
+                searches += 1
+            for part in getattr(item, "content", None) or []:
+                for note in getattr(part, "annotations", None) or []:
+                    if getattr(note, "type", "") == "url_citation" and getattr(note, "url", ""):
+                        sources.append(Source(url=note.url, title=getattr(note, "title", "") or ""))
+        usage = response.usage
+        return Completion(
+            text=response.output_text or "",
+            model=response.model or self.model,
+            input_tokens=usage.input_tokens if usage else 0,
+            output_tokens=usage.output_tokens if usage else 0,
+            finish_reason=str(response.status) if response.status else None,
+            response_id=response.id,
+            sources=dedupe_sources(sources),
+            web_searches=searches,
         )
 
     async def close(self) -> None:

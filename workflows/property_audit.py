@@ -45,6 +45,7 @@ class PropertyAuditWorkflow:
         self._inp = inp
         self._status = "queued"
         self._paused = False
+        self._pause_reason: str | None = None
         self._closing = False
         self._cancel_reason: str | None = None
         self._children: dict[str, workflow.ChildWorkflowHandle[Any, Any]] = {}
@@ -134,6 +135,8 @@ class PropertyAuditWorkflow:
                     samples_per_query=inp.samples_per_query,
                     max_concurrency=sp.max_concurrency,
                     mode=inp.mode,
+                    web_search=inp.web_search,
+                    max_cost_usd=inp.max_cost_usd,
                     # A pause that arrived before this child existed is not lost.
                     start_paused=self._paused,
                 ),
@@ -180,7 +183,7 @@ class PropertyAuditWorkflow:
         self._set_status("paused" if paused else "running")
         await self._db(
             BatchActivities.set_audit_paused,
-            SetPausedInput(audit_id=self._inp.audit_id, paused=paused),
+            SetPausedInput(audit_id=self._inp.audit_id, paused=paused, reason=self._pause_reason),
             "audit paused" if paused else "audit resumed",
         )
 
@@ -222,14 +225,23 @@ class PropertyAuditWorkflow:
         await asyncio.gather(*(one(h) for h in self._children.values() if not h.done()))
 
     @workflow.signal
-    async def pause(self) -> None:
+    async def pause(self, reason: str | None = None) -> None:
         self._paused = True
-        await self._relay("pause")
+        self._pause_reason = reason or "requested"
+        await self._relay("pause", self._pause_reason)
 
     @workflow.signal
     async def resume(self) -> None:
-        self._paused = False
+        self._paused, self._pause_reason = False, None
         await self._relay("resume")
+
+    @workflow.signal
+    async def budget_reached(self, cost_usd: float) -> None:
+        """A child saw the audit's cost reach max_cost_usd: pause everything, reason budget."""
+        if self._paused:
+            return
+        workflow.logger.info("budget reached at $%.4f: pausing", cost_usd)
+        await self.pause("budget")
 
     @workflow.signal
     async def cancel(self, reason: str | None = None) -> None:
@@ -267,7 +279,11 @@ class PropertyAuditWorkflow:
                 )
             surfaces.append(snapshot)
         return AuditProgress(
-            audit_id=self._inp.audit_id, status=self._status, paused=self._paused, surfaces=surfaces
+            audit_id=self._inp.audit_id,
+            status=self._status,
+            paused=self._paused,
+            pause_reason=self._pause_reason if self._paused else None,
+            surfaces=surfaces,
         )
 
 

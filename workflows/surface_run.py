@@ -14,7 +14,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.payloads import (
         AskRequest,
         AskResult,
+        ExtractRequest,
         FinishRunInput,
+        NaturalAnswer,
         QuerySpec,
         RecordAnswerInput,
         RecordErrorInput,
@@ -26,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         SurfaceRunInput,
     )
     from activities.recording import RecordingActivities
-    from geo.profile import BrandContext
+    from geo.profile import brand_context
     from surfaces.errors import FATAL_SURFACE_ERRORS
     from workflows.names import AUDIT_STATUS, llm_task_queue
     from workflows.pause_sync import mirror_pause
@@ -70,6 +72,9 @@ class SurfaceRunWorkflow:
         self._skipped = 0
         self._total = len(inp.queries) * inp.samples_per_query
         self._current = ""
+        self._pause_reason: str | None = "requested" if inp.start_paused else None
+        self._budget_active = inp.max_cost_usd is not None
+        self._cost = 0.0
         self._last_report: datetime | None = None
         self._reports: list[asyncio.Task[None]] = []
 
@@ -138,13 +143,25 @@ class SurfaceRunWorkflow:
             summary=f"{self._inp.surface} · {summary}",
         )
 
+    async def _llm(self, fn: Any, arg: Any, summary: str) -> Any:
+        return await workflow.execute_activity_method(
+            fn,
+            arg,
+            task_queue=llm_task_queue(self._inp.surface),
+            start_to_close_timeout=LLM_START_TO_CLOSE,
+            schedule_to_close_timeout=LLM_SCHEDULE_TO_CLOSE,
+            heartbeat_timeout=LLM_HEARTBEAT,
+            retry_policy=LLM_RETRY,
+            summary=summary,
+        )
+
     async def _record_paused(self, paused: bool) -> None:
         workflow.upsert_search_attributes(
             [AUDIT_STATUS.value_set("paused" if paused else "running")]
         )
         await self._db(
             RecordingActivities.set_run_paused,
-            SetPausedInput(run_id=self._inp.run_id, paused=paused),
+            SetPausedInput(run_id=self._inp.run_id, paused=paused, reason=self._pause_reason),
             "paused" if paused else "resumed",
         )
 
@@ -169,24 +186,36 @@ class SurfaceRunWorkflow:
         label = f"{inp.surface} · q{query.index}/{len(inp.queries)}"
         if inp.samples_per_query > 1:
             label += f" s{sample + 1}"
+        request = AskRequest(
+            surface=inp.surface,
+            run_id=inp.run_id,
+            query=query,
+            sample=sample,
+            samples_per_query=inp.samples_per_query,
+            profile=inp.profile,
+            mode=inp.mode,
+            web_search=inp.web_search,
+        )
         try:
-            answer: AskResult = await workflow.execute_activity_method(
-                AskingActivities.ask_surface,
-                AskRequest(
-                    surface=inp.surface,
-                    run_id=inp.run_id,
-                    query=query,
-                    sample=sample,
-                    profile=inp.profile,
-                    mode=inp.mode,
-                ),
-                task_queue=llm_task_queue(inp.surface),
-                start_to_close_timeout=LLM_START_TO_CLOSE,
-                schedule_to_close_timeout=LLM_SCHEDULE_TO_CLOSE,
-                heartbeat_timeout=LLM_HEARTBEAT,
-                retry_policy=LLM_RETRY,
-                summary=f"{label} · {query.text[:80]}",
-            )
+            if inp.mode == "natural":
+                natural: NaturalAnswer = await self._llm(
+                    AskingActivities.ask_natural, request, f"{label} · {query.text[:80]}"
+                )
+                answer: AskResult = await self._llm(
+                    AskingActivities.extract_answer,
+                    ExtractRequest(
+                        surface=inp.surface,
+                        run_id=inp.run_id,
+                        query=query,
+                        profile=inp.profile,
+                        natural=natural,
+                    ),
+                    f"{label} · extract · {query.text[:60]}",
+                )
+            else:
+                answer = await self._llm(
+                    AskingActivities.ask_surface, request, f"{label} · {query.text[:80]}"
+                )
         except ActivityError as err:
             if is_cancelled_exception(err):
                 raise
@@ -201,7 +230,7 @@ class SurfaceRunWorkflow:
                 query=query,
                 sample=sample,
                 total_asks=self._total,
-                brand=BrandContext(name=inp.profile.name, domains=inp.profile.brand_domains),
+                brand=brand_context(inp.profile),
                 answer=answer,
             ),
             f"record q{query.index}",
@@ -231,6 +260,13 @@ class SurfaceRunWorkflow:
 
     def _on_recorded(self, result: RecordResult) -> None:
         self._done, self._errors = max(self._done, result.done), max(self._errors, result.errors)
+        self._cost = max(self._cost, result.run_cost_usd)
+        budget = self._inp.max_cost_usd
+        if self._budget_active and budget is not None and result.audit_cost_usd >= budget:
+            # Stop buying at once; the parent pauses the other surfaces too.
+            self._budget_active = False
+            self._paused, self._pause_reason = True, "budget"
+            self._signal_parent("budget_reached", result.audit_cost_usd)
         now = workflow.now()
         if self._last_report is None or now - self._last_report >= REPORT_EVERY:
             self._last_report = now
@@ -238,17 +274,19 @@ class SurfaceRunWorkflow:
             self._report_to_parent()
 
     def _report_to_parent(self) -> None:
+        self._signal_parent("child_progress", self.progress())
+
+    def _signal_parent(self, name: str, arg: Any) -> None:
         parent = workflow.info().parent
         if parent is None:
             return
         handle = workflow.get_external_workflow_handle(parent.workflow_id)
-        snapshot = self.progress()
 
         async def send() -> None:
             try:
-                await handle.signal("child_progress", snapshot)
-            except ApplicationError as err:  # the parent may be closing; progress is advisory
-                workflow.logger.info("progress report skipped: %s", err)
+                await handle.signal(name, arg)
+            except ApplicationError as err:  # the parent may be closing; this is advisory
+                workflow.logger.info("%s to parent skipped: %s", name, err)
 
         self._reports.append(asyncio.create_task(send()))
 
@@ -259,12 +297,14 @@ class SurfaceRunWorkflow:
         )
 
     @workflow.signal
-    def pause(self) -> None:
+    def pause(self, reason: str | None = None) -> None:
         self._paused = True
+        self._pause_reason = reason or self._pause_reason or "requested"
 
     @workflow.signal
     def resume(self) -> None:
-        self._paused = False
+        # Resuming after the budget was reached means: go on, past the budget.
+        self._paused, self._pause_reason, self._budget_active = False, None, False
 
     @workflow.signal
     def cancel(self, reason: str | None = None) -> None:
@@ -280,6 +320,8 @@ class SurfaceRunWorkflow:
             run_id=self._inp.run_id,
             status=status,
             paused=self._paused,
+            pause_reason=self._pause_reason if self._paused else None,
+            cost_usd=round(self._cost, 6),
             done=self._done + self._errors,
             total=self._total,
             errors=self._errors,

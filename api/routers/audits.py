@@ -26,7 +26,7 @@ from api.schemas import AuditCreate, AuditStarted, AuditState, RunRef, RunState
 from config.settings import Settings
 from db import audits as audit_store
 from db.audits import FINAL_AUDIT_STATUSES
-from db.models import Audit, Property
+from db.models import Audit, Property, Run
 from db.properties import get_property, list_queries
 from workflows.names import (
     AUDIT_ID,
@@ -84,7 +84,8 @@ async def start_audit(
                 await start_workflow(session, temporal, existing, prop, paused=body.paused)
             return started_body(settings, existing)
     configured = settings.surface_configs()
-    surfaces = list(dict.fromkeys(body.surfaces or configured))
+    defaults = [name for name, cfg in configured.items() if cfg.default]
+    surfaces = list(dict.fromkeys(body.surfaces or defaults))
     unknown = [s for s in surfaces if s not in configured]
     if unknown:
         raise HTTPException(
@@ -92,11 +93,7 @@ async def start_audit(
             detail=f"unknown surfaces {unknown}; configured: {sorted(configured)}",
         )
     mode = body.mode or settings.geo_audit_mode
-    if mode != "structured":
-        raise HTTPException(status_code=422, detail="only mode 'structured' is available so far")
     web_search = settings.geo_enable_web_search if body.web_search is None else body.web_search
-    if web_search:
-        raise HTTPException(status_code=422, detail="web search is not available yet")
     queries = await list_queries(session, prop.id, active_only=True)
     if not queries:
         raise HTTPException(
@@ -116,6 +113,7 @@ async def start_audit(
         samples_per_query=body.samples_per_query,
         query_count=len(queries),
         idempotency_key=idempotency_key,
+        max_cost_usd=body.max_cost_usd,
         audit_workflow_id=audit_workflow_id(str(audit_id)),
         workflow_id_for={s: surface_workflow_id(str(audit_id), s) for s in surfaces},
     )
@@ -142,6 +140,7 @@ def audit_input(audit: Audit) -> AuditInput:
         mode=audit.mode,
         web_search=audit.web_search,
         samples_per_query=audit.samples_per_query,
+        max_cost_usd=audit.max_cost_usd,
     )
 
 
@@ -226,6 +225,10 @@ def state_from_db(
                 errors=child.errors if child else run.errors_count,
                 score=run.score.overall_score if run.score else None,
                 visibility_pct=run.score.visibility_pct if run.score else None,
+                visibility_ci=_interval(run),
+                input_tokens=run.input_tokens,
+                output_tokens=run.output_tokens,
+                cost_usd=round(max(run.cost_usd, child.cost_usd if child else 0.0), 6),
                 error_message=run.error_message,
             )
         )
@@ -235,10 +238,17 @@ def state_from_db(
         workflow_id=audit.workflow_id,
         status=live.status if live else audit.status,
         paused=live.paused if live else audit.status == "paused",
+        pause_reason=(live.pause_reason if live else audit.pause_reason)
+        if (live.paused if live else audit.status == "paused")
+        else None,
         mode=audit.mode,
         web_search=audit.web_search,
         samples_per_query=audit.samples_per_query,
         query_count=audit.query_count,
+        max_cost_usd=audit.max_cost_usd,
+        input_tokens=sum(r.input_tokens for r in runs),
+        output_tokens=sum(r.output_tokens for r in runs),
+        cost_usd=round(sum(r.cost_usd for r in runs), 6),
         created_at=audit.created_at,
         started_at=audit.started_at,
         finished_at=audit.finished_at,
@@ -247,6 +257,13 @@ def state_from_db(
         runs=runs,
         links=links(settings, audit),
     )
+
+
+def _interval(run: Run) -> tuple[float, float] | None:
+    score = run.score
+    if score is None or score.visibility_ci_low is None or score.visibility_ci_high is None:
+        return None
+    return score.visibility_ci_low, score.visibility_ci_high
 
 
 async def _query(handle: WorkflowHandle[Any, Any], name: str, result_type: type) -> Any:

@@ -24,6 +24,10 @@ def score_public(score: Score | None) -> ScorePublic | None:
         avg_llm_rank=score.avg_llm_rank,
         avg_link_rank=score.avg_link_rank,
         avg_sov=score.avg_sov,
+        visibility_ci=(score.visibility_ci_low, score.visibility_ci_high)
+        if score.visibility_ci_low is not None and score.visibility_ci_high is not None
+        else None,
+        sentiment=score.sentiment or {},
         breakdown=score.breakdown,
         answered=score.answered_count,
         errors=score.error_count,
@@ -57,9 +61,15 @@ def answer_public(a: Answer) -> AnswerPublic:
             )
             for c in a.citations
         ],
+        sentiment=a.sentiment,
+        sentiment_phrase=a.sentiment_phrase,
+        analysis_method=a.analysis_method,
+        natural_response=a.natural_response,
+        analysis=a.analysis,
         model=a.model_name,
         input_tokens=a.input_tokens,
         output_tokens=a.output_tokens,
+        cost_usd=a.cost_usd,
         latency_ms=a.latency_ms,
         attempts=a.attempts,
     )
@@ -82,10 +92,30 @@ async def read_run(run_id: uuid.UUID, session: SessionDep) -> RunDetail:
         query_count=run.query_count,
         progress_pct=run.progress_pct,
         uses_web_search=run.uses_web_search,
+        mode=run.mode,
         input_tokens=run.input_tokens,
         output_tokens=run.output_tokens,
+        cost_usd=round(run.cost_usd, 6),
         started_at=run.started_at,
         finished_at=run.finished_at,
-        score=score_public(run.score),
+        score=score_with_errors(run.score, answers),
         answers=[answer_public(a) for a in answers],
     )
+
+
+def score_with_errors(score: Score | None, answers: list[Answer]) -> ScorePublic | None:
+    """The run's score, with the queries that errored listed apart (never averaged in)."""
+    public = score_public(score)
+    if public is None:
+        return None
+    public.errored_queries = [
+        {
+            "query_id": str(a.query_id),
+            "query_text": a.query_text,
+            "sample": a.sample,
+            "error": a.error_message,
+        }
+        for a in answers
+        if a.status == "error"
+    ]
+    return public

@@ -62,15 +62,15 @@ async def put_schedule(
     if (body.interval_minutes is None) == (body.cron is None):
         raise HTTPException(status_code=422, detail="give exactly one of interval_minutes or cron")
     configured = settings.surface_configs()
-    surfaces = list(dict.fromkeys(body.surfaces or configured))
+    defaults = [name for name, cfg in configured.items() if cfg.default]
+    surfaces = list(dict.fromkeys(body.surfaces or defaults))
     unknown = [s for s in surfaces if s not in configured]
     if unknown:
         raise HTTPException(
             status_code=422, detail=f"unknown surfaces {unknown}; configured: {sorted(configured)}"
         )
     mode = body.mode or settings.geo_audit_mode
-    if mode != "structured":
-        raise HTTPException(status_code=422, detail="only mode 'structured' is available so far")
+    web_search = settings.geo_enable_web_search if body.web_search is None else body.web_search
     spec = (
         ScheduleSpec(
             intervals=[ScheduleIntervalSpec(every=timedelta(minutes=body.interval_minutes))]
@@ -88,6 +88,7 @@ async def put_schedule(
                 surfaces=surfaces,
                 run_ids={},
                 mode=mode,
+                web_search=web_search,
                 samples_per_query=body.samples_per_query,
             ),
             id=f"audit-scheduled-{prop.id}",

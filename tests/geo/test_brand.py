@@ -1,7 +1,7 @@
 import pytest
 
 from geo.answer import Entity
-from geo.brand import entity_matches_brand, main_brand_word
+from geo.brand import BrandMatcher, entity_matches_brand
 from geo.domains import domain_of_url, infer_brand_domains, is_brand_domain, normalize_domain
 
 
@@ -41,30 +41,19 @@ def test_is_brand_domain(domain: str | None, brand: list[str] | None, expected: 
 
 
 @pytest.mark.parametrize(
-    ("name", "word"),
-    [
-        ("AMLI Aero", "amli"),
-        ("The Reserve at Mission Valley", "reserve"),
-        ("Apartments at the Park", None),  # generic first word
-        ("One Paseo", None),  # three letters
-        ("Living Downtown", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_main_brand_word(name: str | None, word: str | None) -> None:
-    assert main_brand_word(name) == word
-
-
-@pytest.mark.parametrize(
     ("entity", "expected"),
     [
         (Entity(name="AMLI Aero", position=1), True),
         (Entity(name="amli aero apartments", position=1), True),
-        (Entity(name="AMLI Residential", position=1), True),  # first significant word
+        (Entity(name="AMLI Residential", position=1), False),  # the operator, not the property
+        (Entity(name="AMLI Residential", domain="amli.com", position=1), False),
+        (Entity(name="Aero by AMLI", position=1), True),  # every significant word
+        (Entity(name="AMLI-Aero", domain="WWW.AMLI.COM", position=1), True),
+        (Entity(name="Aeroview Flats", position=1), False),  # the brand's word inside another
+        (Entity(name="Aero", domain="amli.com", position=1), True),  # operator domain + own word
         (Entity(name="Camlife Towers", position=1), False),  # 'amli' inside another word
         (Entity(name="Aero Club", domain="aeroclub.com", position=1), False),
-        (Entity(name="Somewhere", domain="kearny.amli.com", position=1), True),
+        (Entity(name="Somewhere", domain="kearny.amli.com", position=1), False),
     ],
 )
 def test_entity_matches_brand(entity: Entity, expected: bool) -> None:
@@ -83,3 +72,35 @@ def test_domains_from_urls_and_names() -> None:
     assert infer_brand_domains("https://aero.example.org/", "Anything") == ["aero.example.org"]
     assert infer_brand_domains("", "Avalon La Jolla") == ["avaloncommunities.com"]
     assert infer_brand_domains(None, "Unknown Place") == []
+
+
+def test_own_domain_matches_whatever_the_name() -> None:
+    assert entity_matches_brand(
+        Entity(name="Great place", domain="amliaero.com", position=1), "AMLI Aero", ["amliaero.com"]
+    )
+
+
+def test_links_under_a_shared_operator_site() -> None:
+    from geo.answer import Citation
+    from geo.profile import BrandContext
+
+    matcher = BrandMatcher(
+        BrandContext(
+            name="AMLI Aero",
+            domains=["amli.com"],
+            website_url="https://www.amli.com/apartments/san-diego/amli-aero",
+        )
+    )
+    assert matcher.citation_is_brand(
+        Citation(
+            url="https://www.amli.com/apartments/san-diego/amli-aero/floorplans", domain="amli.com"
+        )
+    )
+    assert matcher.citation_is_brand(
+        Citation(url="https://sandiego.amli.com/amli-aero", domain="sandiego.amli.com")
+    )
+    assert not matcher.citation_is_brand(
+        Citation(url="https://www.amli.com/about", domain="amli.com")
+    )
+    own = BrandMatcher(BrandContext(name="X", domains=["x.com"], website_url="https://x.com/"))
+    assert own.citation_is_brand(Citation(url="https://X.COM/anything", domain="x.com"))

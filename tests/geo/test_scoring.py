@@ -8,7 +8,10 @@ BRAND = BrandContext(name="AMLI Aero", domains=["amli.com"])
 
 
 def block(
-    entities: list[tuple[str, str]] = (), citations: list[str] = (), flags=(), summary: str = ""
+    entities: list[tuple[str, str]] = (),
+    citations: list[str] = (),
+    flags=(),
+    summary: str = "Several communities fit this search.",
 ) -> AnswerBlock:  # type: ignore[assignment]
     return AnswerBlock(
         ordered_entities=[
@@ -27,8 +30,34 @@ def test_absent_without_flags_scores_accuracy_only() -> None:
 
 
 def test_absent_with_no_sources() -> None:
-    s = score_answer(block([("Other", "other.com")], flags=["no_sources"]), BRAND)
+    # The seed's worked value, with the model's flags taken as given.
+    s = score_answer(block([("Other", "other.com")], flags=["no_sources"]), BRAND, detect=False)
     assert s.sov is None and s.score == 2.5
+
+
+def test_detected_flags_entities_without_sources_and_empty_summary() -> None:
+    s = score_answer(block([("Other", "other.com")], summary=" "), BRAND)
+    assert s.flags == ["no_sources", "possible_hallucination"] and s.score == 0
+    clean = score_answer(block([], summary="No community matches."), BRAND)
+    assert clean.flags == ["no_sources"]  # nothing claimed, nothing hallucinated
+
+
+def test_nap_mismatch_when_the_brand_is_placed_elsewhere() -> None:
+    brand = BRAND.model_copy(update={"city": "San Diego", "state": "CA"})
+    wrong = block(
+        [("AMLI Aero", "amli.com")],
+        ["amli.com"],
+        summary="AMLI Aero is a popular community in Denver, CO.",
+    )
+    right = block(
+        [("AMLI Aero", "amli.com")],
+        ["amli.com"],
+        summary="AMLI Aero is a popular community in San Diego, CA. Vista in Austin, TX.",
+    )
+    assert "nap_mismatch" in score_answer(wrong, brand).flags
+    assert "nap_mismatch" not in score_answer(right, brand).flags
+    stated = score_answer(right, brand, location_stated="Phoenix, AZ")
+    assert "nap_mismatch" in stated.flags and stated.breakdown.accuracy == 60
 
 
 def test_rank_one_without_brand_citation() -> None:

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from geo.profile import Address, BrandContext, Competitor, PropertyProfile
-from geo.scoring import score_answer
-from llmsim.market import parse_prompt, structured_answer
+from geo.profile import Address, Competitor, PropertyProfile
+from llmsim.answers import simulate_answer
+from llmsim.market import parse_structured_prompt
 from surfaces.prompts import structured_prompt
 from tests.integration.conftest import Live
 
@@ -58,28 +58,24 @@ def test_whole_audit_completes_on_both_surfaces(live: Live) -> None:
     brand_names = {c["name"] for c in insights["cross_model"]["competitors"]}
     assert "AMLI Aero" not in brand_names  # the brand is not its own competitor
 
-    # One stored answer per query and surface; scores agree with the simulator's ground truth.
+    # One stored answer per query and surface; each agrees with the simulator's ground truth.
     profile = profile_from(prop)
-    brand = BrandContext(name=profile.name, domains=profile.brand_domains)
     seed = live.sim.get("/_sim/config").json()["seed"]
     for ref in body["runs"]:
         detail = live.api.get(f"/runs/{ref['run_id']}").json()
         per_query = Counter(a["query_id"] for a in detail["answers"])
         assert len(per_query) == panel and set(per_query.values()) == {1}
         for answer in detail["answers"]:
-            prompt = structured_prompt(profile, answer["query_text"]).user
-            truth = structured_answer(parse_prompt(prompt), detail["model"], seed)
-            from geo.answer import coerce_answer_block
-
-            expected = score_answer(coerce_answer_block(truth), brand)
-            got = (answer["presence"], answer["llm_rank"], answer["link_rank"], answer["score"])
-            assert got == (
-                expected.presence,
-                expected.llm_rank,
-                expected.link_rank,
-                expected.score,
-            ), answer["query_text"]
+            world, asked = parse_structured_prompt(
+                structured_prompt(profile, answer["query_text"]).user
+            )
+            truth = simulate_answer(world, asked, detail["model"], seed).truth
+            got = (answer["presence"], answer["llm_rank"], answer["link_rank"])
+            assert got == (truth.presence, truth.rank, truth.link_rank), answer["query_text"]
+            assert answer["sentiment"] == truth.sentiment
+            assert answer["cost_usd"] > 0
         assert detail["input_tokens"] > 0 and detail["output_tokens"] > 0
+        assert detail["cost_usd"] > 0
 
     stats = live.sim_stats()
     assert stats["by_status"] == {"200": 2 * panel}  # no call bought twice

@@ -75,12 +75,15 @@ def test_pause_holds_llm_calls_and_resume_from_the_cli_completes(slow_llm: Live)
             lambda r=run: live.api.get(f"/runs/{r['run_id']}").json()["status"] == "paused",
         )
     assert live.workflows(f'AuditId="{aid}" AND AuditStatus="paused"', expect=3)
-    queried = live.temporal("workflow", "query", "--workflow-id", f"audit-{aid}", "--type",
-                            "progress", "-o", "json")
+    queried = live.temporal(
+        "workflow", "query", "--workflow-id", f"audit-{aid}", "--type", "progress", "-o", "json"
+    )
     parent = json.loads(queried)["queryResult"][0]
     assert parent["status"] == "paused" and parent["paused"] is True
     assert {s["surface"]: s["total"] for s in parent["surfaces"]} == {
-        "openai": prop["panel"]["total"], "claude": prop["panel"]["total"]}
+        "openai": prop["panel"]["total"],
+        "claude": prop["panel"]["total"],
+    }
 
     live.temporal("workflow", "signal", "--workflow-id", f"audit-{aid}", "--name", "resume")
     final = live.wait_audit(aid)

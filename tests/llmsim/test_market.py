@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 
 from geo.answer import coerce_answer_block
-from geo.profile import Address, BrandContext, Competitor, PropertyProfile
+from geo.profile import Address, Competitor, PropertyProfile, brand_context
 from geo.scoring import score_answer
-from llmsim.market import market, parse_prompt, structured_answer
+from llmsim.answers import simulate_answer
+from llmsim.market import market, parse_structured_prompt
 from surfaces.prompts import structured_prompt
 from tests.llmsim.conftest import SimServer
 
@@ -20,19 +21,24 @@ PROFILE = PropertyProfile(
 
 
 def facts(query: str):  # type: ignore[no-untyped-def]
-    return parse_prompt(structured_prompt(PROFILE, query).user)
+    return parse_structured_prompt(structured_prompt(PROFILE, query).user)
+
+
+def structured_answer(parsed, model: str, seed: int):  # type: ignore[no-untyped-def]
+    world, query = parsed
+    return simulate_answer(world, query, model, seed).block
 
 
 def test_prompt_round_trip() -> None:
-    f = facts("Best apartments in San Diego")
-    assert (f.brand, f.city, f.state, f.brand_domains) == (
+    world, query = facts("Best apartments in San Diego")
+    assert (world.name, world.city, world.state, world.domains) == (
         "AMLI Aero",
         "San Diego",
         "CA",
         ["amli.com"],
     )
-    assert f.competitors == [("Avalon La Jolla", "avaloncommunities.com")]
-    assert f.query == "Best apartments in San Diego"
+    assert world.competitors == [("Avalon La Jolla", "avaloncommunities.com")]
+    assert query == "Best apartments in San Diego"
 
 
 def test_market_is_stable_per_city_and_seed() -> None:
@@ -52,7 +58,7 @@ def test_answers_are_deterministic_and_valid() -> None:
 
 
 def test_branded_questions_usually_rank_the_brand_first() -> None:
-    brand = BrandContext(name="AMLI Aero", domains=["amli.com"])
+    brand = brand_context(PROFILE)
     ranks = [
         score_answer(coerce_answer_block(structured_answer(facts(q), m, 42)), brand).llm_rank
         for q in (
