@@ -9,6 +9,7 @@ Tests start the same stack, so what they exercise is what a developer runs.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import get_origin
 
 import httpx
 from temporalio.client import Client
@@ -247,10 +249,18 @@ class Stack:
         self.stop()
 
 
-def _settings_overrides(env: dict[str, str]) -> dict[str, str]:
+def _settings_overrides(env: dict[str, str]) -> dict[str, object]:
     """Settings read from this env mapping rather than the process's own environment."""
     fields = Settings.model_fields
-    return {k.lower(): v for k, v in env.items() if k.lower() in fields and v != ""}
+    out: dict[str, object] = {}
+    for key, value in env.items():
+        name = key.lower()
+        if name not in fields or value == "":
+            continue
+        # Complex fields arrive as JSON in the environment, as pydantic-settings expects.
+        complex_field = get_origin(fields[name].annotation) in (list, dict)
+        out[name] = json.loads(value) if complex_field else value
+    return out
 
 
 def main(argv: list[str]) -> int:

@@ -101,6 +101,9 @@ def live(
         "LLM_BACKEND": "simulator",
         "LLMSIM_LATENCY_MS": "20",
         "LLM_MAX_CONCURRENCY": "4",
+        # An OpenAI-compatible engine beside the two defaults (simulated: no key is set).
+        "EXTRA_SURFACES": '[{"name": "perplexity", "base_url": "https://api.perplexity.ai", '
+        '"model": "sonar-pro", "key_env": "PERPLEXITY_API_KEY_UNSET", "max_concurrency": 3}]',
     }
     stack = Stack(env, data_dir=tmp, temporal_db=False)
     try:

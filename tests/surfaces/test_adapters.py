@@ -140,3 +140,36 @@ async def test_unreachable_endpoint_is_a_retryable_connection_error() -> None:
 )
 def test_retry_after_parsing(headers: dict[str, str], seconds: float | None) -> None:
     assert retry_after_seconds(headers) == seconds
+
+
+@pytest.mark.parametrize(("name", "api"), [("openai", "responses"), ("claude", "messages")])
+async def test_web_search_sources_are_parsed(sim: SimServer, name: str, api: str) -> None:
+    from surfaces.prompts import natural_prompt
+
+    adapter = surface(sim, name)
+    world = (
+        '{"name": "AMLI Aero", "city": "San Diego", "state": "CA", '
+        '"domains": ["amli.com"], "website": "", "competitors": []}'
+    )
+    prompt = natural_prompt("Best apartments in Kearny Mesa").model_copy(
+        update={"web_search": True, "extra_headers": {"x-llmsim-world": world}}
+    )
+    completion = await adapter.complete(prompt)
+    await adapter.close()
+    assert completion.sources and all(s.url.startswith("https://") for s in completion.sources)
+    assert len({s.url for s in completion.sources}) == len(completion.sources)
+    assert completion.web_searches == 1
+    assert "**" in completion.text and "1. " in completion.text  # prose, not JSON
+    assert sim.stats()["by_api"] == {api: 1}
+
+
+@pytest.mark.parametrize("name", ["openai", "claude"])
+async def test_structured_with_web_search_keeps_json_and_sources(sim: SimServer, name: str) -> None:
+    adapter = surface(sim, name)
+    prompt = structured_prompt(PROFILE, "Best apartments in San Diego").model_copy(
+        update={"web_search": True}
+    )
+    completion = await adapter.complete(prompt)
+    await adapter.close()
+    block = parse_answer_block(completion.text)
+    assert {c.url for c in block.citations} == {s.url for s in completion.sources}
