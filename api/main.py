@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from api.deps import require_api_key
 from api.routers import audits, health, insights, properties, queries, runs, schedules
+from api.schemas import ERROR_RESPONSES
 from config.settings import Settings
 from config.temporal import connect_temporal
 from db.engine import make_engine, make_sessionmaker
+
+log = logging.getLogger("propertyaudit.api")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,10 +47,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status_code=409,
         )
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(OSError)
+    @app.exception_handler(TimeoutError)
+    async def unavailable(_: Request, exc: Exception) -> JSONResponse:
+        # The database (or the network to it) is down: nothing the client did wrong.
+        log.warning("backing service unavailable: %s", exc)
+        return JSONResponse(
+            {"detail": "the database is unavailable; try again shortly"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
     app.include_router(health.router)
     protected = [Depends(require_api_key)]
     for module in (properties, schedules, queries, audits, insights, runs):
-        app.include_router(module.router, dependencies=protected)
+        app.include_router(module.router, dependencies=protected, responses=ERROR_RESPONSES)
     return app
 
 

@@ -6,12 +6,32 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 ShortText = Annotated[str, Field(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")]
 Keyword = Annotated[str, Field(min_length=1, max_length=120)]
 QueryTypeName = Literal["branded", "category", "comparison", "local", "faq", "voice_search"]
 Mode = Literal["structured", "natural"]
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in (
+        (400, "Malformed request"),
+        (401, "Missing X-API-Key"),
+        (403, "Wrong X-API-Key"),
+        (404, "Unknown id"),
+        (409, "Conflicts with the stored state"),
+        (503, "A backing service (database, Temporal) is unavailable"),
+    )
+}
 
 
 class AddressIn(BaseModel):

@@ -19,7 +19,8 @@ MAX_QUERY = 500
 
 
 def _clip(value: str, limit: int = MAX_FIELD) -> str:
-    text = " ".join((value or "").split())
+    # Property text is data: no markup of its own can close or open a tag of the prompt.
+    text = " ".join((value or "").replace("<", "‹").replace(">", "›").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

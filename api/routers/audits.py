@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, Query, status
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowHandle
@@ -22,7 +22,7 @@ from temporalio.service import RPCError
 from activities.payloads import AuditInput, AuditProgress, SurfaceProgress
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import audit_or_404
-from api.schemas import AuditCreate, AuditStarted, AuditState, RunRef, RunState
+from api.schemas import AuditCreate, AuditStarted, AuditState, Limit, Offset, RunRef, RunState
 from config.settings import Settings
 from db import audits as audit_store
 from db.audits import FINAL_AUDIT_STATUSES
@@ -191,12 +191,10 @@ async def list_audits(
     session: SessionDep,
     settings: SettingsDep,
     property_id: uuid.UUID | None = None,
-    limit: int = 20,
-    offset: int = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> list[AuditState]:
-    rows = await audit_store.list_audits(
-        session, property_id, max(1, min(limit, 100)), max(offset, 0)
-    )
+    rows = await audit_store.list_audits(session, property_id, limit, offset)
     return [state_from_db(settings, a) for a in rows]
 
 
@@ -336,6 +334,9 @@ async def resume_audit(
 
 @router.post("/{audit_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
 async def cancel_audit(
-    audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep, reason: str | None = None
+    audit_id: uuid.UUID,
+    session: SessionDep,
+    temporal: TemporalDep,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, str]:
     return await _signal(session, temporal, audit_id, "cancel", (reason or "")[:500] or None)

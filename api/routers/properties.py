@@ -6,6 +6,7 @@ import uuid
 from collections import Counter
 
 from fastapi import APIRouter, HTTPException, Response, status
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from temporalio.service import RPCError
 
@@ -15,6 +16,8 @@ from api.routers.schedules import delete_schedule
 from api.schemas import (
     AddressOut,
     GenerateResult,
+    Limit,
+    Offset,
     PropertyCreate,
     PropertyPublic,
     PropertyUpdate,
@@ -81,13 +84,10 @@ async def create_property(body: PropertyCreate, session: SessionDep) -> Property
 
 @router.get("")
 async def list_properties(
-    session: SessionDep, limit: int = 50, offset: int = 0
+    session: SessionDep, limit: Limit = 50, offset: Offset = 0
 ) -> list[PropertyPublic]:
-    from sqlalchemy import select
-
-    limit = max(1, min(limit, 200))
     rows = await session.scalars(
-        select(Property).order_by(Property.created_at.desc()).limit(limit).offset(max(offset, 0))
+        select(Property).order_by(Property.created_at.desc()).limit(limit).offset(offset)
     )
     return [to_public(p) for p in rows]
 

@@ -1,0 +1,40 @@
+"""Property-based tests of the whole API from its OpenAPI document: no 5xx, schemas honoured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+
+from tests.integration.conftest import Live
+
+pytestmark = pytest.mark.slow
+
+
+def test_api_contract(live: Live) -> None:
+    if live.backend != "sqlite":
+        pytest.skip("one backend is enough for fuzzing the HTTP contract")
+    # Give the fuzzer real ids to find too, not only random ones.
+    prop = live.new_property(name="Fuzz Target")
+    schema = schemathesis.openapi.from_url(f"{live.stack.api_url}/openapi.json")
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=30,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
+        def check(case: Any) -> None:
+            case.call_and_validate()
+
+        check()
+    assert operations >= 20
+    assert live.api.get(f"/properties/{prop['id']}").status_code in (200, 404)
