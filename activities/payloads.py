@@ -40,6 +40,7 @@ class SurfacePlan(BaseModel):
     run_id: str
     model: str
     max_concurrency: int
+    timeout_s: float = 90.0
 
 
 class LoadPlanInput(BaseModel):
@@ -65,6 +66,7 @@ class SurfaceRunInput(BaseModel):
     queries: list[QuerySpec]
     samples_per_query: int = 1
     max_concurrency: int = 8
+    llm_timeout_s: float = 90.0
     mode: str = "structured"
     web_search: bool = False
     start_paused: bool = False

@@ -106,6 +106,7 @@ class PlanningActivities:
                     run_id=inp.run_ids[s],
                     model=self._surfaces[s].model,
                     max_concurrency=self._surfaces[s].max_concurrency,
+                    timeout_s=self._surfaces[s].timeout_s,
                 )
                 for s in inp.surfaces
             ],

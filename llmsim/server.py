@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import random
 from collections import Counter
@@ -29,6 +30,8 @@ class SimState:
 
     def reset_stats(self) -> None:
         self.total = 0
+        # Fingerprints (never the keys) of the credentials clients sent, to prove a key was used.
+        self.key_fingerprints: set[str] = set()
         self.counters: dict[str, Counter[str]] = {
             "by_api": Counter(),
             "by_model": Counter(),
@@ -36,6 +39,7 @@ class SimState:
             "by_surface": Counter(),
             "by_surface_status": Counter(),
             "by_kind": Counter(),
+            "by_fault": Counter(),
         }
 
     def count(self, api: str, model: str, surface: str, status: int) -> None:
@@ -82,6 +86,11 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         except (json.JSONDecodeError, UnicodeDecodeError):
             body = None
         surface = request.headers.get("x-llmsim-surface", default_surface)
+        credential = request.headers.get("x-api-key") or request.headers.get(
+            "authorization", ""
+        ).removeprefix("Bearer ")
+        if credential:
+            state.key_fingerprints.add(hashlib.sha256(credential.encode()).hexdigest()[:12])
         model = str(body.get("model", "")) if isinstance(body, dict) else ""
         cfg = state.config
         anthropic = api == "messages"
@@ -110,6 +119,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         wait = state.rpm.admit(model, cfg.rpm)
         fault = pick_fault(cfg, state.rng)
         if wait is not None or fault == "rate_limit":
+            state.counters["by_fault"]["rpm" if wait is not None else "rate_limit"] += 1
             retry_after = wait if wait is not None else cfg.retry_after_s
             state.count(api, model, surface, 429)
             msg = f"Rate limit reached for {model} (simulated)"
@@ -121,6 +131,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
             headers = {"retry-after": f"{max(retry_after, 0.0):.3f}".rstrip("0").rstrip(".")}
             return None, JSONResponse(err, status_code=429, headers=headers), surface, model
         if fault == "error":
+            state.counters["by_fault"]["error"] += 1
             status = state.rng.choice((529, 500) if anthropic else (500, 503))
             state.count(api, model, surface, status)
             if anthropic:
@@ -131,6 +142,8 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                     status, "The server had an error (simulated)", "server_error", None
                 )
             return None, JSONResponse(err, status_code=status), surface, model
+        if fault:
+            state.counters["by_fault"][fault] += 1
         delay = latency_s(cfg, state.rng)
         if fault == "slow":
             delay = max(delay, cfg.slow_ms / 1000)
@@ -214,7 +227,11 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
 
     @app.get("/_sim/stats")
     async def stats() -> dict[str, Any]:
-        return {"requests": state.total, **{k: dict(v) for k, v in state.counters.items()}}
+        return {
+            "requests": state.total,
+            **{k: dict(v) for k, v in state.counters.items()},
+            "key_fingerprints": sorted(state.key_fingerprints),
+        }
 
     @app.post("/_sim/stats/reset")
     async def reset_stats() -> dict[str, Any]:

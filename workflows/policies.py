@@ -17,7 +17,9 @@ LLM_RETRY = RetryPolicy(
     maximum_attempts=8,
     non_retryable_error_types=NON_RETRYABLE_TYPES,
 )
-LLM_START_TO_CLOSE = timedelta(seconds=120)
+# Each attempt is one HTTP call bounded by the SDK's own timeout (LLM_TIMEOUT_S); the
+# activity's start-to-close is that plus slack, computed per surface in SurfaceRun.
+LLM_TIMEOUT_SLACK = timedelta(seconds=10)
 # Cancellation reaches a running call with its next heartbeat (sent at most every 0.8 × this).
 LLM_HEARTBEAT = timedelta(seconds=5)
 # Bounds what one question may cost in time, retries and queueing included.
@@ -29,6 +31,7 @@ DB_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=20),
     non_retryable_error_types=["NotFound", "NoQueries", "UnknownSurface"],
 )
-DB_START_TO_CLOSE = timedelta(seconds=30)
+# Writes take milliseconds; a short timeout lets a write lost with a killed worker retry soon.
+DB_START_TO_CLOSE = timedelta(seconds=15)
 # A database outage should stall an audit, not fail it: retry for up to an hour.
 DB_SCHEDULE_TO_CLOSE = timedelta(hours=1)

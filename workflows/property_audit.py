@@ -134,6 +134,7 @@ class PropertyAuditWorkflow:
                     queries=plan.queries,
                     samples_per_query=inp.samples_per_query,
                     max_concurrency=sp.max_concurrency,
+                    llm_timeout_s=sp.timeout_s,
                     mode=inp.mode,
                     web_search=inp.web_search,
                     max_cost_usd=inp.max_cost_usd,

@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
         LLM_HEARTBEAT,
         LLM_RETRY,
         LLM_SCHEDULE_TO_CLOSE,
-        LLM_START_TO_CLOSE,
+        LLM_TIMEOUT_SLACK,
     )
 
 # How often a run tells its parent how far it got (each report is one history event there).
@@ -148,7 +148,7 @@ class SurfaceRunWorkflow:
             fn,
             arg,
             task_queue=llm_task_queue(self._inp.surface),
-            start_to_close_timeout=LLM_START_TO_CLOSE,
+            start_to_close_timeout=timedelta(seconds=self._inp.llm_timeout_s) + LLM_TIMEOUT_SLACK,
             schedule_to_close_timeout=LLM_SCHEDULE_TO_CLOSE,
             heartbeat_timeout=LLM_HEARTBEAT,
             retry_policy=LLM_RETRY,
