@@ -102,27 +102,30 @@ async def start_audit(
             f"POST /properties/{prop.id}/queries/generate first",
         )
     audit_id = uuid.uuid4()
-    audit = await audit_store.create_audit(
-        session,
-        audit_id=audit_id,
-        property_id=prop.id,
-        surfaces=surfaces,
-        models={s: configured[s].model for s in surfaces},
-        mode=mode,
-        web_search=web_search,
-        samples_per_query=body.samples_per_query,
-        query_count=len(queries),
-        idempotency_key=idempotency_key,
-        max_cost_usd=body.max_cost_usd,
-        audit_workflow_id=audit_workflow_id(str(audit_id)),
-        workflow_id_for={s: surface_workflow_id(str(audit_id), s) for s in surfaces},
-    )
     try:
+        audit = await audit_store.create_audit(
+            session,
+            audit_id=audit_id,
+            property_id=prop.id,
+            surfaces=surfaces,
+            models={s: configured[s].model for s in surfaces},
+            mode=mode,
+            web_search=web_search,
+            samples_per_query=body.samples_per_query,
+            query_count=len(queries),
+            idempotency_key=idempotency_key,
+            max_cost_usd=body.max_cost_usd,
+            audit_workflow_id=audit_workflow_id(str(audit_id)),
+            workflow_id_for={s: surface_workflow_id(str(audit_id), s) for s in surfaces},
+        )
         # The worker must see these rows before the workflow's first activity reads them.
         await session.commit()
     except IntegrityError as exc:
-        await session.rollback()
-        again = await audit_store.find_by_idempotency_key(session, prop.id, idempotency_key or "")
+        # A concurrent retry with the same Idempotency-Key won the race: answer with its audit.
+        await session.rollback()  # expires every loaded row: use the plain body values
+        again = await audit_store.find_by_idempotency_key(
+            session, body.property_id, idempotency_key or ""
+        )
         if again is None:
             raise HTTPException(status_code=409, detail="conflicting audit start") from exc
         return started_body(settings, again)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from db import audits, runs
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
-from db.models import Answer, CitationRow, Property, Query, Run
+from db.models import Answer, CitationRow, Property, Query, Run, Score
 from geo.answer import AnswerBlock, Citation, Entity
 from geo.profile import BrandContext
 from geo.scoring import score_answer
@@ -100,6 +100,12 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
             assert (run.input_tokens, run.output_tokens) == (10, 20)
             closed, score = await runs.finish_run(s, run_id, status="completed", error_message=None)
         assert closed.status == "completed"
+        async with sessions() as s, s.begin():  # a retried finish changes nothing
+            again_run, again_score = await runs.finish_run(
+                s, run_id, status="completed", error_message=None
+            )
+            assert await s.scalar(select(func.count()).select_from(Score)) == 1
+        assert again_score.overall_score == score.overall_score
         assert (score.answered, score.errors) == (1, 1)
         assert score.overall_score == scored.score  # the error is not averaged in as a zero
         async with sessions() as s, s.begin():

@@ -127,3 +127,26 @@ def test_idempotency_key_returns_the_same_audit(live: Live) -> None:
         assert live.wait_audit(audit_id)["status"] == "completed"
     closed = live.api.post(f"/audits/{one.json()['audit_id']}/pause")
     assert closed.status_code == 409 and "completed" in closed.json()["detail"]
+
+
+def test_concurrent_retries_with_one_idempotency_key_make_one_audit(live: Live) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    prop = live.new_property(name="Retry Storm Square")
+    key = {"Idempotency-Key": f"storm-{uuid.uuid4()}"}
+
+    def post(_: int) -> str:
+        with httpx.Client(base_url=live.stack.api_url, timeout=30) as client:
+            response = client.post(
+                "/audits", json={"property_id": prop["id"], "surfaces": ["openai"]}, headers=key
+            )
+            assert response.status_code == 202, response.text
+            return str(response.json()["audit_id"])
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(post, range(8)))
+    assert len(ids) == 1
+    assert len(live.api.get("/audits", params={"property_id": prop["id"]}).json()) == 1
+    assert live.wait_audit(ids.pop())["status"] == "completed"

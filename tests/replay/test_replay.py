@@ -1,0 +1,33 @@
+"""Recorded histories replay against today's workflow code: a change that would break audits
+already running fails here, before it reaches a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.property_audit import PropertyAuditWorkflow
+from workflows.surface_run import SurfaceRunWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def test_there_are_histories_of_every_scenario() -> None:
+    scenarios = {p.name.split(".")[0] for p in HISTORIES}
+    assert {"completed", "paused_resumed", "cancelled", "failed_surface"} <= scenarios
+    assert any(p.name.endswith(".parent.json") for p in HISTORIES)
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_history_replays(path: Path) -> None:
+    replayer = Replayer(
+        workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow],
+        data_converter=pydantic_data_converter,
+    )
+    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
