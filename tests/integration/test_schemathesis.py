@@ -14,8 +14,6 @@ pytestmark = pytest.mark.slow
 
 
 def test_api_contract(live: Live) -> None:
-    if live.backend != "sqlite":
-        pytest.skip("one backend is enough for fuzzing the HTTP contract")
     # Give the fuzzer real ids to find too, not only random ones.
     prop = live.new_property(name="Fuzz Target")
     schema = schemathesis.openapi.from_url(f"{live.stack.api_url}/openapi.json")
