@@ -19,6 +19,7 @@ from temporalio.worker import Worker
 
 from activities.asking import AskingActivities
 from activities.batch import BatchActivities
+from activities.insights import InsightsActivities
 from activities.planning import PlanningActivities
 from activities.recording import RecordingActivities
 from config.settings import Settings
@@ -46,6 +47,7 @@ def build_workers(
         planning = PlanningActivities(sessions, surfaces)
         recording = RecordingActivities(sessions)
         batch = BatchActivities(sessions)
+        insights = InsightsActivities(sessions)
         workers.append(
             Worker(
                 client,
@@ -61,6 +63,10 @@ def build_workers(
                     recording.finish_run,
                     batch.set_audit_status,
                     batch.set_audit_paused,
+                    insights.analyze_batch,
+                    insights.store_summary,
+                    insights.check_alerts,
+                    insights.send_alert,
                     batch.complete_batch,
                 ],
                 max_concurrent_activities=64,
@@ -81,6 +87,7 @@ def build_workers(
                     asking.ask_surface,
                     asking.ask_natural,
                     asking.extract_answer,
+                    asking.summarize_batch,
                 ],
                 max_concurrent_activities=config.max_concurrency,
                 # Server-side and global for the queue: the provider's limit across all workers.

@@ -21,14 +21,21 @@ from activities.payloads import (
     AskResult,
     ExtractRequest,
     NaturalAnswer,
+    SummaryRequest,
     WebSource,
 )
 from geo.answer import AnswerParseError, coerce_answer_block, extract_json_object, merge_sources
 from geo.profile import PropertyProfile
+from geo.summary import BatchSummary
 from surfaces.base import Completion, Prompt, Surface
 from surfaces.capabilities import model_info
 from surfaces.errors import to_application_error
-from surfaces.prompts import extraction_prompt, natural_prompt, structured_prompt
+from surfaces.prompts import (
+    extraction_prompt,
+    natural_prompt,
+    structured_prompt,
+    summary_prompt,
+)
 
 
 @asynccontextmanager
@@ -165,6 +172,23 @@ class AskingActivities:
             latency_ms=latency,
             attempt=activity.info().attempt,
         )
+
+    @activity.defn
+    async def summarize_batch(self, req: SummaryRequest) -> dict[str, Any]:
+        """The batch's written summary from this surface's model (strict schema)."""
+        self._check(req.surface)
+        prompt = summary_prompt(req.property_name, json.dumps(req.analysis)).model_copy(
+            update={"temperature": 0.2}
+        )
+        completion, _ = await self._call(prompt, req.surface)
+        try:
+            data = extract_json_object(completion.text)
+            summary = BatchSummary.model_validate({**data, "source": "llm"})
+        except (AnswerParseError, ValueError) as exc:
+            raise ApplicationError(
+                f"{req.surface}: unusable summary: {exc}", type="MalformedAnswer"
+            ) from exc
+        return summary.model_dump(mode="json")
 
     @activity.defn
     async def extract_answer(self, req: ExtractRequest) -> AskResult:

@@ -241,3 +241,30 @@ class OpenAuditInput(BaseModel):
     mode: str = "structured"
     web_search: bool = False
     samples_per_query: int = 1
+
+
+class AuditRef(BaseModel):
+    audit_id: str
+
+
+class SummaryRequest(BaseModel):
+    surface: str
+    property_name: str
+    analysis: dict[str, Any]
+
+
+class StoreSummaryInput(BaseModel):
+    audit_id: str
+    summary: dict[str, Any] | None = None  # None: the LLM could not; use the rules
+
+
+class AlertDecision(BaseModel):
+    send: bool
+    url: str = ""
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class SendAlertInput(BaseModel):
+    audit_id: str
+    url: str
+    payload: dict[str, Any]

@@ -11,7 +11,17 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from api.deps import require_api_key
-from api.routers import audits, health, insights, properties, queries, runs, schedules
+from api.routers import (
+    audits,
+    health,
+    insights,
+    properties,
+    queries,
+    reports,
+    runs,
+    schedules,
+    trends,
+)
 from api.schemas import ERROR_RESPONSES
 from config.settings import Settings
 from config.temporal import connect_temporal
@@ -62,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     protected = [Depends(require_api_key)]
-    for module in (properties, schedules, queries, audits, insights, runs):
+    for module in (properties, schedules, trends, queries, audits, insights, reports, runs):
         app.include_router(module.router, dependencies=protected, responses=ERROR_RESPONSES)
     return app
 

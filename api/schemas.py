@@ -61,12 +61,17 @@ class PropertyFields(BaseModel):
     amenities: Annotated[list[Keyword], Field(max_length=50)] | None = None
     unique_selling_points: Annotated[list[ShortText], Field(max_length=20)] | None = None
     target_audience: Annotated[str, Field(max_length=1000)] | None = None
+    alert_webhook_url: HttpUrl | None = Field(
+        default=None, description="where to POST a JSON alert when an audit slips"
+    )
+    alert_score_drop: Annotated[float, Field(gt=0, le=100)] | None = None
+    alert_visibility_drop: Annotated[float, Field(gt=0, le=100)] | None = None
 
-    @field_validator("website_url")
+    @field_validator("website_url", "alert_webhook_url")
     @classmethod
     def _http_only(cls, value: HttpUrl | None) -> HttpUrl | None:
         if value is not None and value.scheme not in ("http", "https"):
-            raise ValueError("website_url must be an http or https URL")
+            raise ValueError("the URL must be http or https")
         return value
 
 
@@ -96,6 +101,9 @@ class PropertyPublic(BaseModel):
     amenities: list[str]
     unique_selling_points: list[str]
     target_audience: str
+    alert_webhook_url: str
+    alert_score_drop: float
+    alert_visibility_drop: float
     created_at: datetime
     updated_at: datetime
 

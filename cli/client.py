@@ -39,6 +39,16 @@ class ApiClient:
             raise ApiError(response.status_code, str(detail))
         return response.json() if response.content else None
 
+    def text(self, path: str, **kwargs: Any) -> str:
+        """A GET whose answer is text (reports), with the same error handling."""
+        try:
+            response = self._http.get(path, **kwargs)
+        except httpx.TransportError as exc:
+            raise ApiError(0, f"cannot reach the API at {self._http.base_url}: {exc}") from exc
+        if response.status_code >= 400:
+            raise ApiError(response.status_code, response.text)
+        return response.text
+
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.request("GET", path, **kwargs)
 

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from cli.client import ApiClient
 from cli.example import EXAMPLE_PROPERTY
-from cli.render import follow, scorecard, summary
+from cli.render import final_insights, follow, scorecard, summary
 from config.settings import Settings
 
 
@@ -39,7 +39,7 @@ def run_demo(api_url: str, settings: Settings, *, simulator: bool) -> int:
         console.print(f"audit {audit['audit_id']} started: {audit['links']['temporal_ui']}")
         state = follow(api, console, audit["audit_id"])
         wall = time.monotonic() - started
-        insights = api.get(f"/audits/{audit['audit_id']}/insights")
+        insights = final_insights(api, audit["audit_id"])
         scorecard(console, insights)
         summary(console, state, insights)
         calls = ""
@@ -50,4 +50,5 @@ def run_demo(api_url: str, settings: Settings, *, simulator: bool) -> int:
         console.print(f"[bold]Temporal Web UI:[/bold] {audit['links']['temporal_ui']}")
         console.print(f"[bold]API docs:[/bold]        {api_url}/docs")
         console.print(f"[bold]Insights:[/bold]        {api_url}{audit['links']['insights']}")
+        console.print(f"[bold]Report:[/bold]          {api_url}/audits/{audit['audit_id']}/report")
     return 0 if state["status"] in ("completed", "partial") else 1

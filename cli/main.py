@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.client import ApiClient, ApiError
-from cli.render import audit_table, follow, scorecard, summary
+from cli.render import audit_table, final_insights, follow, scorecard, summary
 from config.settings import Settings
 
 app = typer.Typer(
@@ -105,7 +105,7 @@ def audit_start(
         )
         if follow_:
             state = follow(client, console, audit["audit_id"])
-            insights = client.get(f"/audits/{audit['audit_id']}/insights")
+            insights = final_insights(client, audit["audit_id"])
             scorecard(console, insights)
             summary(console, state, insights)
             if state["status"] == "failed":
@@ -156,6 +156,33 @@ def audit_cancel(
 ) -> None:
     """Cancel: skip unanswered queries, keep and score the answered ones."""
     _signal(audit_id, "cancel", {"reason": reason} if reason else None)
+
+
+@audit_app.command("report")
+def audit_report(
+    audit_id: str,
+    format: Annotated[str, typer.Option("--format", help="html or markdown")] = "markdown",
+    output: Annotated[Path | None, typer.Option(help="write to this file")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="open the HTML report in a browser")] = (
+        False
+    ),
+) -> None:
+    """The audit's report: Markdown to the terminal, or an HTML page to open."""
+    with api() as client:
+        settings = Settings()
+        url = f"{settings.propertyaudit_api_url}/audits/{audit_id}/report?format=html"
+        if open_:
+            import webbrowser
+
+            webbrowser.open(url)
+            console.print(f"opened {url}")
+            return
+        text = client.text(f"/audits/{audit_id}/report", params={"format": format})
+        if output:
+            output.write_text(text)
+            console.print(f"wrote {output} ({len(text):,} bytes)")
+        else:
+            console.print(text, markup=False, highlight=False)
 
 
 @audit_app.command("list")

@@ -45,6 +45,16 @@ def follow(api: ApiClient, console: Console, audit_id: str, poll_s: float = 0.4)
             time.sleep(poll_s)
 
 
+def final_insights(api: ApiClient, audit_id: str, wait_s: float = 20) -> dict[str, Any]:
+    """The insights once the workflow has written its summary (a moment after the batch)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        insights: dict[str, Any] = api.get(f"/audits/{audit_id}/insights")
+        if insights.get("summary") or time.monotonic() > deadline:
+            return insights
+        time.sleep(0.3)
+
+
 def _fmt(value: Any, suffix: str = "") -> str:
     if value is None:
         return "—"
@@ -88,6 +98,11 @@ def scorecard(console: Console, insights: dict[str, Any]) -> None:
 def summary(console: Console, state: dict[str, Any], insights: dict[str, Any]) -> None:
     batch = insights["batchStatus"]
     console.print(f"[bold]Batch status:[/bold] {batch['status']} — {batch['message']}")
+    written = insights.get("summary")
+    if written:
+        console.print(f"[bold]Summary[/bold] ({written['source']}): {written['summary']}")
+        for item in written["key_insights"][:3]:
+            console.print(f"  • [{item['priority']}] {item['insight']}")
     cm = insights["cross_model"]
     if cm.get("agreement_rate") is not None:
         console.print(f"[bold]Cross-model agreement on presence:[/bold] {cm['agreement_rate']}%")

@@ -79,6 +79,9 @@ class Property(Base):
     amenities: Mapped[list[Any]] = mapped_column(default=list)
     unique_selling_points: Mapped[list[Any]] = mapped_column(default=list)
     target_audience: Mapped[str] = mapped_column(Text, default="")
+    alert_webhook_url: Mapped[str] = mapped_column(String(500), default="")
+    alert_score_drop: Mapped[float] = mapped_column(Float, default=10.0)
+    alert_visibility_drop: Mapped[float] = mapped_column(Float, default=15.0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -133,6 +136,8 @@ class Audit(Base):
     pause_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     insights: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    alert_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -18,6 +18,8 @@ class EntityFact(BaseModel):
 
 class AnswerFacts(BaseModel):
     query_id: str
+    query_text: str = ""
+    query_type: str = ""
     presence: bool
     llm_rank: int | None = None
     entities: list[EntityFact] = Field(default_factory=list)
@@ -43,10 +45,36 @@ class DomainStat(BaseModel):
 class PairComparison(BaseModel):
     surfaces: tuple[str, str]
     presence_agreement_pct: float
+    score_difference: float | None = None
+    visibility_difference: float | None = None
+    higher: str | None = None
+
+
+class SurfaceFacts(BaseModel):
+    """One surface's run in the batch, as the analysis sees it."""
+
+    surface: str
+    status: str
+    overall_score: float | None = None
+    visibility_pct: float | None = None
+    answers: list[AnswerFacts] = Field(default_factory=list)
+
+
+class QueryAgreement(BaseModel):
+    query_id: str
+    query_text: str
+    presence: dict[str, bool]
+    rank: dict[str, int | None]
+    agree: bool
 
 
 class CrossModel(BaseModel):
     surfaces: list[str]
+    complete: bool = True
+    missing_surfaces: list[str] = Field(default_factory=list)
+    scores: dict[str, float | None] = Field(default_factory=dict)
+    visibility: dict[str, float | None] = Field(default_factory=dict)
+    queries: list[QueryAgreement] = Field(default_factory=list)
     agreement_rate: float | None
     pairs: list[PairComparison]
     consensus_entities: list[str]
@@ -147,4 +175,50 @@ def cross_model(
         competitors=competitors[:25],
         cited_domains=domains[:25],
         brand_sov_pct=round(100 * brand_cites / total, 2) if total else None,
+    )
+
+
+def analyze_batch(
+    runs: list[SurfaceFacts], brand_name: str, brand_domains: list[str]
+) -> CrossModel:
+    """The cross-model analysis of one batch; surfaces that failed or were cancelled are left
+    out and named, so a partial batch gives a partial analysis rather than an error."""
+    usable = [r for r in runs if r.answers]
+    analysis = cross_model({r.surface: r.answers for r in usable}, brand_name, brand_domains)
+    scores = {r.surface: r.overall_score for r in usable}
+    visibility = {r.surface: r.visibility_pct for r in usable}
+    for pair in analysis.pairs:
+        a, b = pair.surfaces
+        if scores.get(a) is not None and scores.get(b) is not None:
+            pair.score_difference = round(abs((scores[a] or 0) - (scores[b] or 0)), 2)
+            pair.higher = a if (scores[a] or 0) >= (scores[b] or 0) else b
+        if visibility.get(a) is not None and visibility.get(b) is not None:
+            pair.visibility_difference = round(abs((visibility[a] or 0) - (visibility[b] or 0)), 2)
+    texts: dict[str, str] = {}
+    presence: dict[str, dict[str, bool]] = {}
+    ranks: dict[str, dict[str, int | None]] = {}
+    for run in usable:
+        for answer in run.answers:
+            texts.setdefault(answer.query_id, answer.query_text)
+            was = presence.setdefault(answer.query_id, {}).get(run.surface, False)
+            presence[answer.query_id][run.surface] = was or answer.presence
+            ranks.setdefault(answer.query_id, {}).setdefault(run.surface, answer.llm_rank)
+    queries = [
+        QueryAgreement(
+            query_id=q,
+            query_text=texts[q],
+            presence={s.surface: presence[q].get(s.surface, False) for s in usable},
+            rank={s.surface: ranks[q].get(s.surface) for s in usable},
+            agree=len({presence[q].get(s.surface, False) for s in usable}) == 1,
+        )
+        for q in texts
+    ]
+    return analysis.model_copy(
+        update={
+            "complete": len(usable) == len(runs) and all(r.status == "completed" for r in runs),
+            "missing_surfaces": sorted(r.surface for r in runs if r not in usable),
+            "scores": scores,
+            "visibility": visibility,
+            "queries": queries,
+        }
     )

@@ -18,6 +18,7 @@ from llmsim.faults import RpmLimiter, latency_s, pick_fault
 from llmsim.knobs import SimConfig
 from llmsim.market import World, parse_structured_prompt
 from llmsim.prose import extract, parse_extraction_prompt, render
+from llmsim.summary import write_summary
 from llmsim.wire import anthropic_message, chat_completion, openai_response
 
 
@@ -161,11 +162,14 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         web_search: bool,
     ) -> tuple[str, list[tuple[str, str]], str]:
         """(text, web sources, kind) for a request whose faults have passed."""
+        sources: list[tuple[str, str]] = []
         seed = state.config.seed
         sample = int(request.headers.get("x-llmsim-sample", "0") or 0)
-        if "GEO audit analyzer" in prompt:
+        if "<analysis>" in prompt and "cross-model audit" in prompt:
+            text, kind = json.dumps(write_summary(prompt)), "summary"
+        elif "GEO audit analyzer" in prompt:
             query, brand, place, response = parse_extraction_prompt(prompt)
-            text, sources, kind = json.dumps(extract(response, brand, place)), [], "extraction"
+            text, kind = json.dumps(extract(response, brand, place)), "extraction"
         elif "Task: Perform a GEO audit" in prompt:
             world, query = parse_structured_prompt(prompt)
             sim = simulate_answer(world, query, model, seed, sample=sample, web_search=web_search)

@@ -35,3 +35,18 @@ DB_RETRY = RetryPolicy(
 DB_START_TO_CLOSE = timedelta(seconds=15)
 # A database outage should stall an audit, not fail it: retry for up to an hour.
 DB_SCHEDULE_TO_CLOSE = timedelta(hours=1)
+
+# The written summary is a nicety: a few tries, then the rule-based one.
+SUMMARY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=3,
+    non_retryable_error_types=NON_RETRYABLE_TYPES,
+)
+SUMMARY_TIMEOUT = timedelta(seconds=120)
+# A webhook may be down for a while; give it about ten minutes.
+ALERT_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    maximum_interval=timedelta(minutes=2),
+    maximum_attempts=8,
+)

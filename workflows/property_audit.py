@@ -15,26 +15,47 @@ from temporalio.exceptions import (
 )
 
 with workflow.unsafe.imports_passed_through():
+    from activities.asking import AskingActivities
     from activities.batch import BatchActivities
+    from activities.insights import InsightsActivities
     from activities.payloads import (
+        AlertDecision,
         AuditInput,
         AuditPlan,
         AuditProgress,
+        AuditRef,
         AuditResult,
         BatchResult,
         CompleteBatchInput,
         LoadPlanInput,
         OpenAuditInput,
         RunOutcome,
+        SendAlertInput,
         SetPausedInput,
         SetStatusInput,
+        StoreSummaryInput,
+        SummaryRequest,
         SurfaceProgress,
         SurfaceRunInput,
     )
     from activities.planning import PlanningActivities
-    from workflows.names import AUDIT_ID, AUDIT_STATUS, SURFACE, TASK_QUEUE, surface_workflow_id
+    from workflows.names import (
+        AUDIT_ID,
+        AUDIT_STATUS,
+        SURFACE,
+        TASK_QUEUE,
+        llm_task_queue,
+        surface_workflow_id,
+    )
     from workflows.pause_sync import mirror_pause
-    from workflows.policies import DB_RETRY, DB_SCHEDULE_TO_CLOSE, DB_START_TO_CLOSE
+    from workflows.policies import (
+        ALERT_RETRY,
+        DB_RETRY,
+        DB_SCHEDULE_TO_CLOSE,
+        DB_START_TO_CLOSE,
+        SUMMARY_RETRY,
+        SUMMARY_TIMEOUT,
+    )
     from workflows.surface_run import SurfaceRunWorkflow
 
 
@@ -52,6 +73,7 @@ class PropertyAuditWorkflow:
         self._outcomes: dict[str, RunOutcome] = {}
         self._live: dict[str, SurfaceProgress] = {}
         self._totals: dict[str, int] = {}
+        self._property_name = ""
 
     @workflow.run
     async def run(self, inp: AuditInput) -> AuditResult:
@@ -72,6 +94,7 @@ class PropertyAuditWorkflow:
                 ),
                 "load plan",
             )
+            self._property_name = plan.profile.name
             outcomes = await self._run_children(plan)
         except BaseException as err:
             self._closing = True
@@ -89,8 +112,57 @@ class PropertyAuditWorkflow:
             "complete batch",
         )
         self._set_status(batch.status)
+        # Added after audits were already running: old histories replay without these steps.
+        if workflow.patched("batch-insights-v1"):
+            await self._after_batch(outcomes)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return AuditResult(audit_id=inp.audit_id, status=batch.status, runs=outcomes)
+
+    async def _after_batch(self, outcomes: list[RunOutcome]) -> None:
+        """Cross-model analysis, its written summary, and an alert if the audit slipped."""
+        ref = AuditRef(audit_id=self._inp.audit_id)
+        analysis = await self._db(InsightsActivities.analyze_batch, ref, "cross-model analysis")
+        summary = None
+        writer = next((o.surface for o in outcomes if o.status == "completed"), None)
+        if writer is not None:
+            try:
+                summary = await workflow.execute_activity_method(
+                    AskingActivities.summarize_batch,
+                    SummaryRequest(
+                        surface=writer, property_name=self._property_name, analysis=analysis
+                    ),
+                    task_queue=llm_task_queue(writer),
+                    start_to_close_timeout=SUMMARY_TIMEOUT,
+                    retry_policy=SUMMARY_RETRY,
+                    summary=f"summary written by {writer}",
+                )
+            except ActivityError as err:
+                if is_cancelled_exception(err):
+                    raise
+                workflow.logger.warning("LLM summary failed, using the rules: %s", _cause(err))
+        await self._db(
+            InsightsActivities.store_summary,
+            StoreSummaryInput(audit_id=self._inp.audit_id, summary=summary),
+            "store summary" + ("" if summary else " (rules)"),
+        )
+        decision: AlertDecision = await self._db(
+            InsightsActivities.check_alerts, ref, "check alerts"
+        )
+        if decision.send:
+            try:
+                await workflow.execute_activity_method(
+                    InsightsActivities.send_alert,
+                    SendAlertInput(
+                        audit_id=self._inp.audit_id, url=decision.url, payload=decision.payload
+                    ),
+                    start_to_close_timeout=SUMMARY_TIMEOUT,
+                    retry_policy=ALERT_RETRY,
+                    summary="send alert",
+                )
+            except ActivityError as err:
+                if is_cancelled_exception(err):
+                    raise
+                workflow.logger.warning("alert not delivered: %s", _cause(err))
 
     async def _open_scheduled(self, inp: AuditInput) -> AuditInput:
         """Started by a Schedule: make the audit's rows here, with a replay-safe id."""

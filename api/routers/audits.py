@@ -49,6 +49,7 @@ def links(settings: Settings, audit: Audit) -> dict[str, str]:
     return {
         "self": f"/audits/{audit.id}",
         "insights": f"/audits/{audit.id}/insights",
+        "report": f"/audits/{audit.id}/report",
         "temporal_ui": f"{ui}/workflows/{audit.workflow_id}",
     }
 

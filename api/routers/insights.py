@@ -1,9 +1,8 @@
-"""GET /audits/{id}/insights: batch status, per-surface scores, cross-model analysis."""
+"""GET /audits/{id}/insights: batch status, per-surface scores, cross-model analysis, summary."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -12,9 +11,10 @@ from api.deps import SessionDep
 from api.lookups import audit_or_404
 from api.routers.runs import score_public
 from api.schemas import ScorePublic
-from db.properties import get_property, profile_of
-from db.runs import run_answers
-from geo.insights import AnswerFacts, CrossModel, EntityFact, cross_model
+from db.analysis import surface_facts
+from db.properties import get_property
+from geo.insights import CrossModel, analyze_batch
+from geo.summary import BatchSummary
 
 router = APIRouter(prefix="/audits", tags=["insights"])
 
@@ -57,36 +57,27 @@ class Insights(BaseModel):
     property_id: uuid.UUID
     surfaces: list[SurfaceScore]
     cross_model: CrossModel
-    extra: dict[str, Any] = {}
+    analysis_stored: bool
+    summary: BatchSummary | None
 
 
 @router.get("/{audit_id}/insights")
 async def read_insights(audit_id: uuid.UUID, session: SessionDep) -> Insights:
+    """The stored analysis once the batch closed; computed on the fly while it runs."""
     audit = await audit_or_404(session, audit_id)
-    prop = await get_property(session, audit.property_id)
-    profile = profile_of(prop) if prop else None
-    by_surface: dict[str, list[AnswerFacts]] = {}
-    for run in audit.runs:
-        answers = [a for a in await run_answers(session, run.id) if a.status == "ok"]
-        if not answers:
-            continue
-        by_surface[run.surface] = [
-            AnswerFacts(
-                query_id=str(a.query_id),
-                presence=a.presence,
-                llm_rank=a.llm_rank,
-                entities=[EntityFact.model_validate(e) for e in a.ordered_entities or []],
-                citation_domains=[c.domain for c in a.citations],
-            )
-            for a in answers
-        ]
+    if audit.insights is not None:
+        analysis = CrossModel.model_validate(audit.insights)
+    else:
+        prop = await get_property(session, audit.property_id)
+        analysis = analyze_batch(
+            await surface_facts(session, audit),
+            prop.name if prop else "",
+            list(prop.brand_domains or []) if prop else [],
+        )
     batch = BATCH_STATUS.get(audit.status, "running")
     return Insights(
         batchStatus=BatchStatus(
-            complete=batch == "complete",
-            status=batch,
-            batchId=audit.id,
-            message=MESSAGES[batch],
+            complete=batch == "complete", status=batch, batchId=audit.id, message=MESSAGES[batch]
         ),
         property_id=audit.property_id,
         surfaces=[
@@ -100,9 +91,7 @@ async def read_insights(audit_id: uuid.UUID, session: SessionDep) -> Insights:
             )
             for r in audit.runs
         ],
-        cross_model=cross_model(
-            by_surface,
-            profile.name if profile else "",
-            profile.brand_domains if profile else [],
-        ),
+        cross_model=analysis,
+        analysis_stored=audit.insights is not None,
+        summary=BatchSummary.model_validate(audit.summary) if audit.summary else None,
     )

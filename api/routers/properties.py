@@ -50,6 +50,9 @@ def to_public(prop: Property) -> PropertyPublic:
         amenities=list(prop.amenities or []),
         unique_selling_points=list(prop.unique_selling_points or []),
         target_audience=prop.target_audience,
+        alert_webhook_url=prop.alert_webhook_url,
+        alert_score_drop=prop.alert_score_drop,
+        alert_visibility_drop=prop.alert_visibility_drop,
         created_at=prop.created_at,
         updated_at=prop.updated_at,
     )
@@ -57,8 +60,9 @@ def to_public(prop: Property) -> PropertyPublic:
 
 def _fields(body: PropertyCreate | PropertyUpdate) -> dict[str, object]:
     data = body.model_dump(exclude_unset=True)
-    if "website_url" in data:
-        data["website_url"] = str(data["website_url"] or "")
+    for url_field in ("website_url", "alert_webhook_url"):
+        if url_field in data:
+            data[url_field] = str(data[url_field] or "")
     if data.get("brand_domains") is not None:
         data["brand_domains"] = [d for d in map(normalize_domain, data["brand_domains"]) if d]
     if data.get("competitors") is not None:

@@ -1,0 +1,304 @@
+"""A property over time: runs with diffs, the combined score, cited domains, recommendations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from statistics import fmean
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import SessionDep
+from api.lookups import property_or_404
+from db import trends
+from db.models import Run
+from db.properties import list_queries
+from db.runs import run_answers
+from geo.recommendations import AnswerFact, EntityFact, QueryFact, Recommendation, recommend
+from geo.scoring import score_bucket
+
+router = APIRouter(prefix="/properties", tags=["trends"])
+
+
+class RunDiff(BaseModel):
+    score_change: float
+    visibility_change: float
+    direction: Literal["up", "down", "stable"]
+    previous_run_id: uuid.UUID
+
+
+class RunTrend(BaseModel):
+    run_id: uuid.UUID
+    audit_id: uuid.UUID
+    surface: str
+    model: str
+    status: str
+    mode: str
+    created_at: datetime
+    overall_score: float | None
+    visibility_pct: float | None
+    cost_usd: float
+    diff: RunDiff | None
+
+
+def _diff(run: Run, previous: Run | None) -> RunDiff | None:
+    if previous is None or run.score is None or previous.score is None:
+        return None
+    change = round(run.score.overall_score - previous.score.overall_score, 1)
+    return RunDiff(
+        score_change=change,
+        visibility_change=round(run.score.visibility_pct - previous.score.visibility_pct, 1),
+        direction="up" if change > 0.5 else "down" if change < -0.5 else "stable",
+        previous_run_id=previous.id,
+    )
+
+
+@router.get("/{property_id}/runs")
+async def read_runs(
+    property_id: uuid.UUID,
+    session: SessionDep,
+    surface: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[RunTrend]:
+    """Runs, newest first, each with its diff against the previous completed run of its surface."""
+    await property_or_404(session, property_id)
+    runs = await trends.property_runs(session, property_id, surface)
+    out: list[RunTrend] = []
+    for i, run in enumerate(runs[:limit]):
+        previous = next(
+            (r for r in runs[i + 1 :] if r.surface == run.surface and r.status == "completed"),
+            None,
+        )
+        out.append(
+            RunTrend(
+                run_id=run.id,
+                audit_id=run.batch_id,
+                surface=run.surface,
+                model=run.model_name,
+                status=run.status,
+                mode=run.mode,
+                created_at=run.created_at,
+                overall_score=run.score.overall_score if run.score else None,
+                visibility_pct=run.score.visibility_pct if run.score else None,
+                cost_usd=round(run.cost_usd, 6),
+                diff=_diff(run, previous),
+            )
+        )
+    return out
+
+
+class SurfaceScoreNow(BaseModel):
+    run_id: uuid.UUID
+    overall_score: float
+    visibility_pct: float
+    avg_llm_rank: float | None
+    run_at: datetime
+
+
+class Trend(BaseModel):
+    direction: Literal["up", "down", "stable"]
+    change: float
+    previous_score: float
+
+
+class CombinedScore(BaseModel):
+    property_id: uuid.UUID
+    overall_score: float | None
+    visibility_pct: float | None
+    bucket: str | None
+    surfaces: dict[str, SurfaceScoreNow]
+    trend: Trend | None
+    message: str | None = None
+
+
+@router.get("/{property_id}/score")
+async def read_score(property_id: uuid.UUID, session: SessionDep) -> CombinedScore:
+    """Latest completed run per surface, their mean, its bucket and the trend since before."""
+    await property_or_404(session, property_id)
+    runs = [
+        r
+        for r in await trends.property_runs(session, property_id)
+        if r.status == "completed" and r.score
+    ]
+    latest: dict[str, Run] = {}
+    previous: dict[str, Run] = {}
+    for run in runs:
+        if run.surface not in latest:
+            latest[run.surface] = run
+        elif run.surface not in previous:
+            previous[run.surface] = run
+    if not latest:
+        return CombinedScore(
+            property_id=property_id,
+            overall_score=None,
+            visibility_pct=None,
+            bucket=None,
+            surfaces={},
+            trend=None,
+            message="No completed runs yet. Run an audit first.",
+        )
+    now = round(fmean(r.score.overall_score for r in latest.values() if r.score), 1)
+    visibility = round(fmean(r.score.visibility_pct for r in latest.values() if r.score), 1)
+    trend = None
+    if previous:
+        before = round(fmean(r.score.overall_score for r in previous.values() if r.score), 1)
+        change = round(now - before, 1)
+        trend = Trend(
+            direction="up" if change > 1 else "down" if change < -1 else "stable",
+            change=change,
+            previous_score=before,
+        )
+    return CombinedScore(
+        property_id=property_id,
+        overall_score=now,
+        visibility_pct=visibility,
+        bucket=score_bucket(now),
+        surfaces={
+            s: SurfaceScoreNow(
+                run_id=r.id,
+                overall_score=r.score.overall_score,
+                visibility_pct=r.score.visibility_pct,
+                avg_llm_rank=r.score.avg_llm_rank,
+                run_at=r.created_at,
+            )
+            for s, r in latest.items()
+            if r.score
+        },
+        trend=trend,
+    )
+
+
+class PurgeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    surfaces: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=20)]
+        | None
+    ) = None
+
+
+class PurgeOut(BaseModel):
+    property_id: uuid.UUID
+    surfaces: list[str] | Literal["all"]
+    runs_deleted: int
+    audits_deleted: int
+
+
+@router.post("/{property_id}/runs/purge")
+async def purge_runs(property_id: uuid.UUID, body: PurgeIn, session: SessionDep) -> PurgeOut:
+    """Delete run history (all surfaces or some); audits still running are never touched."""
+    await property_or_404(session, property_id)
+    runs, audits = await trends.purge_runs(session, property_id, body.surfaces)
+    return PurgeOut(
+        property_id=property_id,
+        surfaces=body.surfaces or "all",
+        runs_deleted=runs,
+        audits_deleted=audits,
+    )
+
+
+class DomainSeen(BaseModel):
+    domain: str
+    citations: int
+    is_brand_domain: bool
+    audits: int
+    first_seen: datetime
+    last_seen: datetime
+    first_audit_id: uuid.UUID
+    last_audit_id: uuid.UUID
+    status: Literal["new", "gone", "steady"]
+
+
+@router.get("/{property_id}/domains")
+async def read_domains(property_id: uuid.UUID, session: SessionDep) -> list[DomainSeen]:
+    """Cited domains with first and last audits: which sources appeared or vanished."""
+    await property_or_404(session, property_id)
+    histories = await trends.domain_timeline(session, property_id)
+    all_audits = {a: t for h in histories for a, t in h.audits.items()}
+    newest = max(all_audits.values(), default=datetime.min.replace(tzinfo=UTC))
+    out = []
+    for h in histories:
+        first_id, first_at = min(h.audits.items(), key=lambda kv: kv[1])
+        last_id, last_at = max(h.audits.items(), key=lambda kv: kv[1])
+        status: Literal["new", "gone", "steady"] = (
+            "gone"
+            if last_at < newest
+            else "new"
+            if first_at == newest and len(all_audits) > 1
+            else "steady"
+        )
+        out.append(
+            DomainSeen(
+                domain=h.domain,
+                citations=h.citations,
+                is_brand_domain=h.is_brand,
+                audits=len(h.audits),
+                first_seen=first_at,
+                last_seen=last_at,
+                first_audit_id=first_id,
+                last_audit_id=last_id,
+                status=status,
+            )
+        )
+    return sorted(out, key=lambda d: (not d.is_brand_domain, -d.citations, d.domain))
+
+
+class RecommendationsOut(BaseModel):
+    property_id: uuid.UUID
+    audit_id: uuid.UUID | None
+    generated_at: datetime
+    recommendations: list[Recommendation]
+    summary: dict[str, Any]
+
+
+async def build_recommendations(session: SessionDep, property_id: uuid.UUID) -> RecommendationsOut:
+    prop = await property_or_404(session, property_id)
+    audit = await trends.latest_closed_audit(session, property_id)
+    recs: list[Recommendation] = []
+    if audit is not None:
+        queries = [
+            QueryFact(query_id=str(q.id), text=q.text, type=q.type)
+            for q in await list_queries(session, property_id)
+        ]
+        facts: list[AnswerFact] = []
+        for run in audit.runs:
+            for a in await run_answers(session, run.id):
+                if a.status != "ok":
+                    continue
+                facts.append(
+                    AnswerFact(
+                        surface=run.surface,
+                        query_id=str(a.query_id),
+                        presence=a.presence,
+                        llm_rank=a.llm_rank,
+                        sov=a.sov,
+                        entities=[EntityFact.model_validate(e) for e in a.ordered_entities or []],
+                        citation_domains=[c.domain for c in a.citations],
+                    )
+                )
+        recs = recommend(
+            queries,
+            facts,
+            property_name=prop.name,
+            city=prop.city,
+            brand_domains=list(prop.brand_domains or []),
+        )
+    by_priority: dict[str, int] = {}
+    by_type: dict[str, int] = {}
+    for r in recs:
+        by_priority[r.priority] = by_priority.get(r.priority, 0) + 1
+        by_type[r.type] = by_type.get(r.type, 0) + 1
+    return RecommendationsOut(
+        property_id=property_id,
+        audit_id=audit.id if audit else None,
+        generated_at=datetime.now(UTC),
+        recommendations=recs,
+        summary={"total": len(recs), "by_priority": by_priority, "by_type": by_type},
+    )
+
+
+@router.get("/{property_id}/recommendations")
+async def read_recommendations(property_id: uuid.UUID, session: SessionDep) -> RecommendationsOut:
+    """The rule engine over the latest completed (or partial) audit."""
+    return await build_recommendations(session, property_id)

@@ -1,0 +1,89 @@
+"""Reading a batch for analysis, storing its insights and summary once, and trend lookups."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.audits import get_audit
+from db.models import Answer, Audit, Run, utcnow
+from geo.insights import AnswerFacts, EntityFact, SurfaceFacts
+
+CLOSED_OK = ("completed", "partial")
+
+
+async def surface_facts(session: AsyncSession, audit: Audit) -> list[SurfaceFacts]:
+    facts: list[SurfaceFacts] = []
+    for run in audit.runs:
+        rows = (
+            await session.scalars(
+                select(Answer)
+                .where(Answer.run_id == run.id, Answer.status == "ok")
+                .options(selectinload(Answer.citations))
+            )
+        ).all()
+        facts.append(
+            SurfaceFacts(
+                surface=run.surface,
+                status=run.status,
+                overall_score=run.score.overall_score if run.score else None,
+                visibility_pct=run.score.visibility_pct if run.score else None,
+                answers=[
+                    AnswerFacts(
+                        query_id=str(a.query_id),
+                        query_text=a.query_text,
+                        query_type=a.query_type,
+                        presence=a.presence,
+                        llm_rank=a.llm_rank,
+                        entities=[EntityFact.model_validate(e) for e in a.ordered_entities or []],
+                        citation_domains=[c.domain for c in a.citations],
+                    )
+                    for a in rows
+                ],
+            )
+        )
+    return facts
+
+
+async def store_once(
+    session: AsyncSession, audit_id: uuid.UUID, column: str, value: dict[str, Any]
+) -> dict[str, Any]:
+    """Write `value` into an empty column; a retry (or a race) keeps the first one."""
+    target = getattr(Audit, column)
+    await session.execute(
+        update(Audit).where(Audit.id == audit_id, target.is_(None)).values({column: value})
+    )
+    stored = await session.scalar(select(target).where(Audit.id == audit_id))
+    return dict(stored or value)
+
+
+async def previous_audit(session: AsyncSession, audit: Audit) -> Audit | None:
+    """The property's last audit that finished before this one (completed or partial)."""
+    return await session.scalar(
+        select(Audit)
+        .where(
+            Audit.property_id == audit.property_id,
+            Audit.id != audit.id,
+            Audit.status.in_(CLOSED_OK),
+            Audit.created_at < audit.created_at,
+        )
+        .order_by(Audit.created_at.desc())
+        .limit(1)
+        .options(selectinload(Audit.runs).selectinload(Run.score))
+    )
+
+
+async def mark_alert_sent(session: AsyncSession, audit_id: uuid.UUID) -> bool:
+    result = await session.execute(
+        update(Audit)
+        .where(Audit.id == audit_id, Audit.alert_sent_at.is_(None))
+        .values(alert_sent_at=utcnow())
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+__all__ = ["get_audit", "mark_alert_sent", "previous_audit", "store_once", "surface_facts"]

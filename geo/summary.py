@@ -1,0 +1,130 @@
+"""The written summary of a batch: the LLM's, or this rule-based one when no LLM can give it."""
+
+from __future__ import annotations
+
+from statistics import fmean
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from geo.insights import CrossModel
+
+
+class KeyInsight(BaseModel):
+    insight: str
+    priority: Literal["high", "medium", "low"] = "medium"
+
+
+class ActionItem(BaseModel):
+    action: str
+    priority: int = 2
+    effort: Literal["low", "medium", "high"] = "medium"
+    impact: Literal["low", "medium", "high"] = "medium"
+
+
+class BatchSummary(BaseModel):
+    source: Literal["llm", "rules"] = "rules"
+    summary: str
+    key_insights: list[KeyInsight] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+
+
+def summary_schema() -> dict[str, object]:
+    """Strict JSON schema for the LLM's summary (the `source` is ours to set)."""
+    level = {"type": "string", "enum": ["low", "medium", "high"]}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["summary", "key_insights", "action_items"],
+        "properties": {
+            "summary": {"type": "string"},
+            "key_insights": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["insight", "priority"],
+                    "properties": {"insight": {"type": "string"}, "priority": level},
+                },
+            },
+            "action_items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["action", "priority", "effort", "impact"],
+                    "properties": {
+                        "action": {"type": "string"},
+                        "priority": {"type": "integer"},
+                        "effort": level,
+                        "impact": level,
+                    },
+                },
+            },
+        },
+    }
+
+
+def rule_summary(analysis: CrossModel, property_name: str) -> BatchSummary:
+    """What the numbers say, in plain sentences, without an LLM."""
+    visibility = [v for v in analysis.visibility.values() if v is not None]
+    mean_vis = fmean(visibility) if visibility else 0.0
+    parts = [f"{property_name} appears in {mean_vis:.0f}% of AI answers on average"]
+    if analysis.agreement_rate is not None:
+        parts.append(
+            f"the surfaces agree on its presence for {analysis.agreement_rate:.0f}% "
+            "of the questions"
+        )
+    summary = "; ".join(parts) + "."
+    if analysis.missing_surfaces:
+        summary += f" No answers from {', '.join(analysis.missing_surfaces)} in this batch."
+    insights: list[KeyInsight] = []
+    actions: list[ActionItem] = []
+    for pair in analysis.pairs:
+        if pair.score_difference is not None and pair.score_difference > 10 and pair.higher:
+            lower = [s for s in pair.surfaces if s != pair.higher][0]
+            insights.append(
+                KeyInsight(
+                    insight=f"{pair.higher} scores {pair.score_difference:.0f} points "
+                    f"above {lower}",
+                    priority="high",
+                )
+            )
+    if analysis.competitors:
+        top = analysis.competitors[0]
+        insights.append(
+            KeyInsight(
+                insight=f"{top.name} is the most recommended alternative ({top.mentions} mentions, "
+                f"average rank {top.avg_rank})",
+                priority="medium",
+            )
+        )
+    if analysis.brand_sov_pct is not None:
+        insights.append(
+            KeyInsight(
+                insight=f"The brand's own pages are {analysis.brand_sov_pct:.0f}% of cited sources",
+                priority="medium" if analysis.brand_sov_pct >= 20 else "high",
+            )
+        )
+    if mean_vis < 50:
+        actions.append(
+            ActionItem(
+                action="Improve brand visibility in AI answers: currently below 50%",
+                priority=1,
+                effort="medium",
+                impact="high",
+            )
+        )
+    if analysis.brand_sov_pct is not None and analysis.brand_sov_pct < 20:
+        actions.append(
+            ActionItem(
+                action="Publish citable pages (amenities, pricing, reviews) on the brand's "
+                "own site",
+                priority=2,
+                effort="medium",
+                impact="high",
+            )
+        )
+    return BatchSummary(
+        source="rules", summary=summary, key_insights=insights[:5], action_items=actions
+    )

@@ -1,0 +1,72 @@
+"""What a report shows, as plain data (collected from the database by the API)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from geo.insights import CompetitorStat, DomainStat
+from geo.recommendations import Recommendation
+from geo.summary import BatchSummary
+
+
+class SurfaceCard(BaseModel):
+    surface: str
+    model: str
+    status: str
+    overall_score: float | None
+    weighted_score: float | None
+    visibility_pct: float | None
+    visibility_ci: tuple[float, float] | None
+    avg_llm_rank: float | None
+    avg_link_rank: float | None
+    avg_sov: float | None
+    answered: int
+    errors: int
+    cost_usd: float
+    error_message: str | None = None
+
+
+class QueryCell(BaseModel):
+    presence: bool
+    rank: int | None
+    score: float | None
+    entities: list[str]
+    citations: list[str]
+    flags: list[str]
+    error: str | None = None
+
+
+class QueryRow(BaseModel):
+    text: str
+    type: str
+    cells: dict[str, QueryCell]
+
+
+class TrendPoint(BaseModel):
+    audit_id: str
+    at: datetime
+    scores: dict[str, float]
+
+
+class ReportData(BaseModel):
+    property_name: str
+    location: str
+    audit_id: str
+    created_at: datetime
+    status: str
+    mode: str
+    web_search: bool
+    samples_per_query: int
+    surfaces: list[str]
+    cards: list[SurfaceCard]
+    visibility_by_type: dict[str, dict[str, float]]  # query type -> surface -> %
+    competitors: list[CompetitorStat]
+    cited_domains: list[DomainStat]
+    agreement_rate: float | None
+    brand_sov_pct: float | None
+    trend: list[TrendPoint]
+    summary: BatchSummary | None
+    recommendations: list[Recommendation]
+    queries: list[QueryRow] = Field(default_factory=list)
