@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo up test test-fast lint typecheck bench migrate clean
+.PHONY: install browser demo up test test-fast lint typecheck bench migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,13 +14,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+browser:  ## Debian's Chromium, for the report's headless browser test
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { echo "installing chromium (Debian) for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: install  ## start everything, run the example audit, keep serving (DEMO_ONCE=1 exits)
 	$(PY) -m cli.stack demo
 
 up: install  ## the development stack in the foreground; Ctrl-C stops it all
 	$(PY) -m cli.stack up
 
-test: install  ## the whole suite, starting every service it needs
+test: install browser  ## the whole suite, starting every service it needs
 	$(PY) -m pytest
 
 test-fast: install  ## unit tests only (no Temporal, no processes)

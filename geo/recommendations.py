@@ -188,10 +188,13 @@ def recommend(
                 )
             )
 
+    entity_domains = {normalize_domain(e.domain) for a in answers for e in a.entities if e.domain}
     competitor_domains = Counter(
-        normalize_domain(e.domain) for a in answers for e in a.entities if e.domain
+        normalize_domain(e.domain)
+        for a in answers
+        for e in a.entities
+        if e.domain and not is_brand_domain(e.domain, brand_domains)
     )
-    entity_domains = set(competitor_domains)
     sources = Counter(
         d
         for a in answers
