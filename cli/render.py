@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -102,7 +103,7 @@ def summary(console: Console, state: dict[str, Any], insights: dict[str, Any]) -
     if written:
         console.print(f"[bold]Summary[/bold] ({written['source']}): {written['summary']}")
         for item in written["key_insights"][:3]:
-            console.print(f"  • [{item['priority']}] {item['insight']}")
+            console.print(f"  • {escape('[' + item['priority'] + ']')} {escape(item['insight'])}")
     cm = insights["cross_model"]
     if cm.get("agreement_rate") is not None:
         console.print(f"[bold]Cross-model agreement on presence:[/bold] {cm['agreement_rate']}%")
