@@ -42,7 +42,7 @@ migrate: install
 	$(VENV)/bin/alembic upgrade head
 
 bench: install
-	@echo "benchmarks arrive with the performance issue (bench/)"
+	$(PY) -m bench.run
 
 clean:
 	rm -rf .data .pytest_cache .mypy_cache .ruff_cache

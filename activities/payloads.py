@@ -56,6 +56,20 @@ class AuditPlan(BaseModel):
     surfaces: list[SurfacePlan]
 
 
+class Carried(BaseModel):
+    """What a SurfaceRun hands to its next run when it continues as new."""
+
+    pending: list[tuple[str, int]]  # (query_id, sample) still to ask
+    done: int = 0
+    errors: int = 0
+    skipped: int = 0
+    cost_usd: float = 0.0
+    paused: bool = False
+    pause_reason: str | None = None
+    cancel_reason: str | None = None
+    budget_active: bool = True
+
+
 class SurfaceRunInput(BaseModel):
     audit_id: str
     property_id: str
@@ -71,6 +85,7 @@ class SurfaceRunInput(BaseModel):
     web_search: bool = False
     start_paused: bool = False
     max_cost_usd: float | None = None
+    carried: Carried | None = None
 
 
 class AskRequest(BaseModel):

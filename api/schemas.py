@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 ShortText = Annotated[str, Field(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
@@ -34,8 +34,36 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class AddressIn(BaseModel):
+def _check_text(value: Any, path: str = "") -> None:
+    """Text must be storable: no NUL characters, no lone UTF-16 surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(f"{path or 'text'} must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"{path or 'text'} is not valid Unicode text") from exc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, f"{path}[{index}]")
+
+
+class RequestModel(BaseModel):
+    """Every request body: unknown fields refused, text checked before it nears the database."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        _check_text(data)
+        return data
+
+
+class AddressIn(RequestModel):
     street: ShortText = ""
     neighborhood: Annotated[str, Field(max_length=120)] = ""
     city: Annotated[str, Field(max_length=120)] = ""
@@ -43,14 +71,12 @@ class AddressIn(BaseModel):
     zip: Annotated[str, Field(max_length=20)] = ""
 
 
-class CompetitorIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CompetitorIn(RequestModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     domain: Annotated[str, Field(max_length=255)] = ""
 
 
-class PropertyFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PropertyFields(RequestModel):
     address: AddressIn | None = None
     website_url: HttpUrl | None = None
     brand_domains: (
@@ -108,16 +134,14 @@ class PropertyPublic(BaseModel):
     updated_at: datetime
 
 
-class QueryCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class QueryCreate(RequestModel):
     text: Annotated[str, Field(min_length=3, max_length=500)]
     type: QueryTypeName = "category"
     weight: Annotated[float, Field(gt=0, le=10)] = 1.0
     is_active: bool = True
 
 
-class QueryUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class QueryUpdate(RequestModel):
     text: Annotated[str, Field(min_length=3, max_length=500)] | None = None
     type: QueryTypeName | None = None
     weight: Annotated[float, Field(gt=0, le=10)] | None = None
@@ -151,8 +175,7 @@ class GenerateResult(BaseModel):
     queries: list[QueryPublic]
 
 
-class AuditCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AuditCreate(RequestModel):
     property_id: uuid.UUID
     surfaces: (
         Annotated[
@@ -304,10 +327,9 @@ class RunDetail(BaseModel):
     answers: list[AnswerPublic]
 
 
-class ScheduleIn(BaseModel):
+class ScheduleIn(RequestModel):
     """Recurring audits: exactly one of an interval or a cron expression."""
 
-    model_config = ConfigDict(extra="forbid")
     interval_minutes: Annotated[int, Field(ge=5, le=525_600)] | None = None
     cron: Annotated[str, Field(min_length=9, max_length=100)] | None = None
     time_zone: Annotated[str, Field(max_length=64)] = "UTC"

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.payloads import (
         AskRequest,
         AskResult,
+        Carried,
         ExtractRequest,
         FinishRunInput,
         NaturalAnswer,
@@ -44,6 +45,10 @@ with workflow.unsafe.imports_passed_through():
 
 # How often a run tells its parent how far it got (each report is one history event there).
 REPORT_EVERY = timedelta(seconds=2)
+# Questions are asked in chunks; between chunks a long run continues as new once its history
+# passes this many events, so a 1,000-question panel never nears Temporal's limits.
+CHUNK = 200
+HISTORY_BUDGET = 3_000
 
 
 def _error_text(err: BaseException) -> str:
@@ -77,6 +82,12 @@ class SurfaceRunWorkflow:
         self._cost = 0.0
         self._last_report: datetime | None = None
         self._reports: list[asyncio.Task[None]] = []
+        carried = inp.carried
+        if carried is not None:
+            self._done, self._errors, self._skipped = carried.done, carried.errors, carried.skipped
+            self._cost = carried.cost_usd
+            self._paused, self._pause_reason = carried.paused, carried.pause_reason
+            self._cancel_reason, self._budget_active = carried.cancel_reason, carried.budget_active
 
     @workflow.run
     async def run(self, inp: SurfaceRunInput) -> RunOutcome:
@@ -84,21 +95,35 @@ class SurfaceRunWorkflow:
         workflow.upsert_search_attributes([AUDIT_STATUS.value_set("running")])
         sync: asyncio.Task[None] | None = None
         try:
-            await self._db(
-                RecordingActivities.start_run,
-                StartRunInput(
-                    run_id=inp.run_id,
-                    model=inp.model,
-                    query_count=len(inp.queries),
-                    total_asks=self._total,
-                ),
-                "start run",
-            )
+            if inp.carried is None:
+                await self._db(
+                    RecordingActivities.start_run,
+                    StartRunInput(
+                        run_id=inp.run_id,
+                        model=inp.model,
+                        query_count=len(inp.queries),
+                        total_asks=self._total,
+                    ),
+                    "start run",
+                )
             sync = asyncio.create_task(
                 mirror_pause(lambda: self._paused, lambda: self._closing, self._record_paused)
             )
-            jobs = [(q, s) for q in inp.queries for s in range(inp.samples_per_query)]
-            await asyncio.gather(*(self._ask_and_record(q, s) for q, s in jobs))
+            by_id = {q.query_id: q for q in inp.queries}
+            jobs = (
+                [(by_id[q], s) for q, s in inp.carried.pending]
+                if inp.carried is not None
+                else [(q, s) for q in inp.queries for s in range(inp.samples_per_query)]
+            )
+            for start in range(0, len(jobs), CHUNK):
+                await asyncio.gather(
+                    *(self._ask_and_record(q, s) for q, s in jobs[start : start + CHUNK])
+                )
+                rest = jobs[start + CHUNK :]
+                if rest and not self._stopping() and self._history_is_long():
+                    await self._close(sync)
+                    await workflow.wait_condition(workflow.all_handlers_finished)
+                    workflow.continue_as_new(inp.model_copy(update={"carried": self._carry(rest)}))
         except BaseException as err:
             if is_cancelled_exception(err):
                 # Temporal's own cancel (CLI, Web UI): close the run, then end as cancelled.
@@ -115,6 +140,26 @@ class SurfaceRunWorkflow:
         outcome = await self._finish(status, self._cancel_reason if self._skipped else None)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return outcome
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() > HISTORY_BUDGET
+        )
+
+    def _carry(self, rest: list[tuple[QuerySpec, int]]) -> Carried:
+        return Carried(
+            pending=[(q.query_id, s) for q, s in rest],
+            done=self._done,
+            errors=self._errors,
+            skipped=self._skipped,
+            cost_usd=self._cost,
+            paused=self._paused,
+            pause_reason=self._pause_reason,
+            cancel_reason=self._cancel_reason,
+            budget_active=self._budget_active,
+        )
 
     async def _close(self, sync: asyncio.Task[None] | None) -> None:
         self._closing = True

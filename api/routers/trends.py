@@ -8,10 +8,11 @@ from statistics import fmean
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.deps import SessionDep
 from api.lookups import property_or_404
+from api.schemas import RequestModel
 from db import trends
 from db.models import Run
 from db.properties import list_queries
@@ -170,8 +171,7 @@ async def read_score(property_id: uuid.UUID, session: SessionDep) -> CombinedSco
     )
 
 
-class PurgeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PurgeIn(RequestModel):
     surfaces: (
         Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=20)]
         | None

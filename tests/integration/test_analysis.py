@@ -170,7 +170,8 @@ def test_an_openai_compatible_engine_runs_as_its_own_surface(live: Live) -> None
     assert state["status"] == "completed"
     runs = {r["surface"]: r for r in state["runs"]}
     assert runs["perplexity"]["model"] == "sonar-pro"
-    assert live.sim_stats()["by_surface"]["perplexity"] == prop["panel"]["total"]
+    asked = live.sim_stats()["by_surface"]["perplexity"]
+    assert prop["panel"]["total"] <= asked <= prop["panel"]["total"] + 1  # (+ the summary)
     # Not a default surface: an audit that names none runs openai and claude only.
     default = start(live, {"property_id": prop["id"]})
     assert {r["surface"] for r in default["runs"]} == {"openai", "claude"}

@@ -77,8 +77,13 @@ def test_whole_audit_completes_on_both_surfaces(live: Live) -> None:
         assert detail["input_tokens"] > 0 and detail["output_tokens"] > 0
         assert detail["cost_usd"] > 0
 
+    live.wait_for(
+        "summary", lambda: live.api.get(f"/audits/{body['audit_id']}/insights").json()["summary"]
+    )
     stats = live.sim_stats()
-    assert stats["by_status"] == {"200": 2 * panel}  # no call bought twice
+    # No call bought twice: one per question and surface, and one to write the summary.
+    assert stats["by_kind"] == {"structured": 2 * panel, "summary": 1}
+    assert stats["by_status"] == {"200": 2 * panel + 1}
 
     for query in (f'AuditId="{body["audit_id"]}"', f'PropertyId="{prop["id"]}"'):
         rows = live.workflows(query, expect=3)
@@ -134,4 +139,5 @@ def test_injected_429_and_5xx_are_retried_to_completion(live: Live) -> None:
     stats = live.sim_stats()["by_status"]
     assert stats.get("429", 0) > 0
     assert sum(stats.get(code, 0) for code in ("500", "503", "529")) > 0
-    assert stats["200"] == 2 * panel  # every successful answer was bought exactly once
+    # Every successful answer was bought exactly once.
+    assert live.sim_stats()["by_kind"]["structured"] == 2 * panel

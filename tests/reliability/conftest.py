@@ -98,6 +98,7 @@ class Harness:
         billed = stats["by_status"].get("200", 0)
         unusable = stats.get("by_fault", {}).get("malformed", 0)
         abandoned = stats.get("by_fault", {}).get("slow", 0)
+        summaries = stats.get("by_kind", {}).get("summary", 0)
         figures = {
             "fault": fault,
             "audits": len(states),
@@ -108,7 +109,8 @@ class Harness:
             "llm_calls_answered_200": billed,
             "malformed_200": unusable,
             "abandoned_slow": abandoned,
-            "bought_twice": billed - unusable - abandoned - answers,
+            "summaries_written": summaries,
+            "bought_twice": billed - unusable - abandoned - summaries - answers,
             **extra,
         }
         print(f"\nRELIABILITY {json.dumps(figures)}")
