@@ -14,7 +14,7 @@ LLM_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=30),
-    maximum_attempts=8,
+    maximum_attempts=10,
     non_retryable_error_types=NON_RETRYABLE_TYPES,
 )
 # Each attempt is one HTTP call bounded by the SDK's own timeout (LLM_TIMEOUT_S); the
