@@ -73,11 +73,22 @@ class Live:
         assert panel.status_code == 201, panel.text
         return {**prop.json(), "panel": panel.json()}
 
+    def _settle(self, audit_id: str, timeout: float = 15) -> None:
+        """After the batch closes, the workflow still writes its summary (one LLM call): wait
+        for it, so that call never lands in the next test's counts."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            insights = self.api.get(f"/audits/{audit_id}/insights").json()
+            if insights.get("summary") is not None:
+                return
+            time.sleep(0.2)
+
     def wait_audit(self, audit_id: str, timeout: float = 120) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = self.api.get(f"/audits/{audit_id}").raise_for_status().json()
             if state["status"] in FINAL:
+                self._settle(audit_id)
                 return dict(state)
             time.sleep(0.25)
         raise TimeoutError(f"audit {audit_id} still {state['status']} after {timeout}s")

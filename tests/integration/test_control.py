@@ -142,8 +142,8 @@ def test_native_cancel_reaches_the_database(live: Live) -> None:
     state = db_audit(live, prop, aid)
     assert {r["status"] for r in state["runs"]} == {"cancelled"}
     assert took < 10  # heartbeats deliver the cancel to calls that are still waiting
-    described = live.temporal("workflow", "describe", "--workflow-id", f"audit-{aid}")
-    assert "Canceled" in described or "CANCELED" in described
+    described = live.temporal("workflow", "describe", "--workflow-id", f"audit-{aid}", "-o", "json")
+    assert "WORKFLOW_EXECUTION_STATUS_CANCELED" in described
 
 
 def test_signals_to_finished_children_do_not_fail_the_parent(slow_llm: Live) -> None:
@@ -164,7 +164,8 @@ def test_signals_to_finished_children_do_not_fail_the_parent(slow_llm: Live) -> 
     live.wait_for(
         "the parent to complete",
         lambda: (
-            "Completed" in live.temporal("workflow", "describe", "--workflow-id", f"audit-{aid}")
+            "WORKFLOW_EXECUTION_STATUS_COMPLETED"
+            in live.temporal("workflow", "describe", "--workflow-id", f"audit-{aid}", "-o", "json")
         ),
     )
 
