@@ -41,9 +41,14 @@ def test_natural_audit_with_web_search_on_both_surfaces(live: Live) -> None:
     assert (state["mode"], state["web_search"]) == ("natural", True)
 
     stats = live.sim_stats()
-    # Two calls per question in natural mode: the bare question, then the extraction.
-    assert stats["by_kind"] == {"natural": 2 * panel, "extraction": 2 * panel}
-    assert stats["by_api"] == {"responses": panel, "chat.completions": panel, "messages": 2 * panel}
+    # Two calls per question in natural mode (the bare question, then the extraction), and one
+    # to write the batch's summary.
+    assert stats["by_kind"] == {"natural": 2 * panel, "extraction": 2 * panel, "summary": 1}
+    assert stats["by_api"] == {
+        "responses": panel,
+        "chat.completions": panel + 1,
+        "messages": 2 * panel,
+    }
 
     seed = live.sim.get("/_sim/config").json()["seed"]
     world = world_of(prop)
