@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.payloads import (
     FinishRunInput,
+    QuerySpec,
     RecordAnswerInput,
     RecordErrorInput,
     RecordResult,
@@ -18,6 +20,26 @@ from activities.payloads import (
 )
 from db import audits, runs
 from geo.scoring import score_answer
+
+
+def _query_fields(query: QuerySpec, sample: int, total_asks: int) -> dict[str, Any]:
+    return {
+        "query_id": uuid.UUID(query.query_id),
+        "query_text": query.text,
+        "query_type": query.type,
+        "query_weight": query.weight,
+        "query_index": query.index,
+        "sample": sample,
+        "total_asks": total_asks,
+    }
+
+
+async def _result(session: AsyncSession, run_id: uuid.UUID, stored: bool) -> RecordResult:
+    """What the workflow learns back: the run's progress and what the audit has cost so far."""
+    done, errors, run_cost, audit_cost = await runs.progress_counts(session, run_id)
+    return RecordResult(
+        stored=stored, done=done, errors=errors, run_cost_usd=run_cost, audit_cost_usd=audit_cost
+    )
 
 
 class RecordingActivities:
@@ -54,13 +76,7 @@ class RecordingActivities:
             stored = await runs.record_answer(
                 session,
                 run_id=run_id,
-                query_id=uuid.UUID(inp.query.query_id),
-                query_text=inp.query.text,
-                query_type=inp.query.type,
-                query_weight=inp.query.weight,
-                query_index=inp.query.index,
-                sample=inp.sample,
-                total_asks=inp.total_asks,
+                **_query_fields(inp.query, inp.sample, inp.total_asks),
                 block=answer.block,
                 scored=scored,
                 raw_text=answer.text,
@@ -74,14 +90,7 @@ class RecordingActivities:
                 natural_response=answer.natural_response,
                 analysis=answer.analysis,
             )
-            done, errors, run_cost, audit_cost = await runs.progress_counts(session, run_id)
-        return RecordResult(
-            stored=stored,
-            done=done,
-            errors=errors,
-            run_cost_usd=run_cost,
-            audit_cost_usd=audit_cost,
-        )
+            return await _result(session, run_id, stored)
 
     @activity.defn
     async def record_query_error(self, inp: RecordErrorInput) -> RecordResult:
@@ -90,23 +99,10 @@ class RecordingActivities:
             stored = await runs.record_error(
                 session,
                 run_id=run_id,
-                query_id=uuid.UUID(inp.query.query_id),
-                query_text=inp.query.text,
-                query_type=inp.query.type,
-                query_weight=inp.query.weight,
-                query_index=inp.query.index,
-                sample=inp.sample,
-                total_asks=inp.total_asks,
+                **_query_fields(inp.query, inp.sample, inp.total_asks),
                 error=inp.error,
             )
-            done, errors, run_cost, audit_cost = await runs.progress_counts(session, run_id)
-        return RecordResult(
-            stored=stored,
-            done=done,
-            errors=errors,
-            run_cost_usd=run_cost,
-            audit_cost_usd=audit_cost,
-        )
+            return await _result(session, run_id, stored)
 
     @activity.defn
     async def finish_run(self, inp: FinishRunInput) -> RunOutcome:
