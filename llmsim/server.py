@@ -143,13 +143,14 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                     status, "The server had an error (simulated)", "server_error", None
                 )
             return None, JSONResponse(err, status_code=status), surface, model
-        if fault:
-            state.counters["by_fault"][fault] += 1
         delay = latency_s(cfg, state.rng)
         if fault == "slow":
             delay = max(delay, cfg.slow_ms / 1000)
         if delay > 0:
             await asyncio.sleep(delay)
+        if fault:
+            # Counted with its 200 (no await between the two), so the stats always agree.
+            state.counters["by_fault"][fault] += 1
         body["_fault"] = fault
         return body, None, surface, model
 
