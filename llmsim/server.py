@@ -148,7 +148,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
             delay = max(delay, cfg.slow_ms / 1000)
         if delay > 0:
             await asyncio.sleep(delay)
-        if fault:
+        if fault and fault != "malformed":  # malformed is counted where it is applied
             # Counted with its 200 (no await between the two), so the stats always agree.
             state.counters["by_fault"][fault] += 1
         body["_fault"] = fault
@@ -182,8 +182,9 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                 world, query, model, seed, sample=sample, natural=True, web_search=web_search
             )
             text, sources, kind = render(sim.block, query), sim.sources, "natural"
-        if body.get("_fault") == "malformed" and kind != "natural":
+        if body.get("_fault") == "malformed" and kind in ("structured", "extraction"):
             text = "Sure! Here is the audit: " + text[: len(text) // 2]
+            state.counters["by_fault"]["malformed"] += 1
         state.counters["by_kind"][kind] += 1
         return text, sources, kind
 

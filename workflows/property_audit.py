@@ -74,6 +74,7 @@ class PropertyAuditWorkflow:
         self._live: dict[str, SurfaceProgress] = {}
         self._totals: dict[str, int] = {}
         self._property_name = ""
+        self._relay_lock = asyncio.Lock()
 
     @workflow.run
     async def run(self, inp: AuditInput) -> AuditResult:
@@ -295,7 +296,9 @@ class PropertyAuditWorkflow:
                 # A child that already finished cannot take signals; that is not an error.
                 workflow.logger.info("signal %s to %s skipped: %s", name, handle.id, err)
 
-        await asyncio.gather(*(one(h) for h in self._children.values() if not h.done()))
+        # One relay at a time: a resume must never overtake the pause it answers.
+        async with self._relay_lock:
+            await asyncio.gather(*(one(h) for h in self._children.values() if not h.done()))
 
     @workflow.signal
     async def pause(self, reason: str | None = None) -> None:
