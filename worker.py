@@ -20,6 +20,7 @@ from temporalio.worker import Worker
 from activities.asking import AskingActivities
 from activities.batch import BatchActivities
 from activities.insights import InsightsActivities
+from activities.metrics import prometheus_runtime
 from activities.planning import PlanningActivities
 from activities.recording import RecordingActivities
 from config.settings import Settings
@@ -110,7 +111,15 @@ async def main(queues: set[str] | None) -> None:
     settings = Settings()
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    client = await connect_temporal(settings)
+    # One runtime per process, before the first client: SDK and project metrics on one port.
+    runtime = prometheus_runtime(settings.worker_metrics_host, settings.worker_metrics_port)
+    if runtime is not None:
+        log.info(
+            "metrics on http://%s:%d/metrics",
+            settings.worker_metrics_host,
+            settings.worker_metrics_port,
+        )
+    client = await connect_temporal(settings, runtime=runtime)
     added = await ensure_search_attributes(client, settings.temporal_namespace)
     if added:
         log.info("registered search attributes: %s", ", ".join(added))

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities import metrics
 from activities.payloads import (
     AskRequest,
     AskResult,
@@ -24,7 +25,13 @@ from activities.payloads import (
     SummaryRequest,
     WebSource,
 )
-from geo.answer import AnswerParseError, coerce_answer_block, extract_json_object, merge_sources
+from geo.answer import (
+    AnswerBlock,
+    AnswerParseError,
+    coerce_answer_block,
+    extract_json_object,
+    merge_sources,
+)
 from geo.profile import PropertyProfile
 from geo.summary import BatchSummary
 from surfaces.base import Completion, Prompt, Surface
@@ -36,6 +43,8 @@ from surfaces.prompts import (
     structured_prompt,
     summary_prompt,
 )
+
+T = TypeVar("T")
 
 
 @asynccontextmanager
@@ -105,14 +114,36 @@ class AskingActivities:
             completion.input_tokens, completion.output_tokens
         )
 
-    async def _call(self, prompt: Prompt, surface: str) -> tuple[Completion, int]:
+    async def _call(
+        self, prompt: Prompt, surface: str, parse: Callable[[Completion], T]
+    ) -> tuple[Completion, T, int]:
+        """One paid call and what `parse` makes of its answer, counted once by its outcome."""
         started = time.perf_counter()
         async with heartbeating():
             try:
                 completion = await self._surface.complete(prompt)
+            except asyncio.CancelledError as exc:
+                metrics.llm_call(surface, exc)
+                raise
             except Exception as exc:  # noqa: BLE001 - every provider error is mapped
-                raise to_application_error(exc, surface) from exc
-        return completion, int((time.perf_counter() - started) * 1000)
+                error = to_application_error(exc, surface)
+                metrics.llm_call(surface, error)
+                raise error from exc
+        latency = int((time.perf_counter() - started) * 1000)
+        metrics.llm_answer(
+            surface,
+            input_tokens=completion.input_tokens,
+            output_tokens=completion.output_tokens,
+            cost_usd=self.cost(completion),
+            latency_ms=latency,
+        )
+        try:
+            parsed = parse(completion)
+        except ApplicationError as error:  # an unusable answer
+            metrics.llm_call(surface, error)
+            raise
+        metrics.llm_call(surface)
+        return completion, parsed, latency
 
     @activity.defn
     async def ask_surface(self, req: AskRequest) -> AskResult:
@@ -125,14 +156,17 @@ class AskingActivities:
                 "extra_headers": self._sim_headers(req.profile, req.sample),
             }
         )
-        completion, latency = await self._call(prompt, req.surface)
-        try:
-            block = coerce_answer_block(extract_json_object(completion.text))
-        except AnswerParseError as exc:
-            # Retryable: a malformed answer was not an answer; the next attempt may be one.
-            raise ApplicationError(
-                f"{req.surface}: unusable answer: {exc}", type="MalformedAnswer"
-            ) from exc
+
+        def parse(completion: Completion) -> AnswerBlock:
+            try:
+                return coerce_answer_block(extract_json_object(completion.text))
+            except AnswerParseError as exc:
+                # Retryable: a malformed answer was not an answer; the next attempt may be one.
+                raise ApplicationError(
+                    f"{req.surface}: unusable answer: {exc}", type="MalformedAnswer"
+                ) from exc
+
+        completion, block, latency = await self._call(prompt, req.surface, parse)
         block = merge_sources(block, [s.url for s in completion.sources])
         return AskResult(
             query_id=req.query.query_id,
@@ -157,9 +191,12 @@ class AskingActivities:
                 "extra_headers": self._sim_headers(req.profile, req.sample),
             }
         )
-        completion, latency = await self._call(prompt, req.surface)
-        if not completion.text.strip():
-            raise ApplicationError(f"{req.surface}: empty answer", type="MalformedAnswer")
+
+        def parse(completion: Completion) -> None:
+            if not completion.text.strip():
+                raise ApplicationError(f"{req.surface}: empty answer", type="MalformedAnswer")
+
+        completion, _, latency = await self._call(prompt, req.surface, parse)
         return NaturalAnswer(
             query_id=req.query.query_id,
             sample=req.sample,
@@ -180,14 +217,17 @@ class AskingActivities:
         prompt = summary_prompt(req.property_name, json.dumps(req.analysis)).model_copy(
             update={"temperature": 0.2}
         )
-        completion, _ = await self._call(prompt, req.surface)
-        try:
-            data = extract_json_object(completion.text)
-            summary = BatchSummary.model_validate({**data, "source": "llm"})
-        except (AnswerParseError, ValueError) as exc:
-            raise ApplicationError(
-                f"{req.surface}: unusable summary: {exc}", type="MalformedAnswer"
-            ) from exc
+
+        def parse(completion: Completion) -> BatchSummary:
+            try:
+                data = extract_json_object(completion.text)
+                return BatchSummary.model_validate({**data, "source": "llm"})
+            except (AnswerParseError, ValueError) as exc:
+                raise ApplicationError(
+                    f"{req.surface}: unusable summary: {exc}", type="MalformedAnswer"
+                ) from exc
+
+        _, summary, _ = await self._call(prompt, req.surface, parse)
         return summary.model_dump(mode="json")
 
     @activity.defn
@@ -198,15 +238,19 @@ class AskingActivities:
         prompt = extraction_prompt(req.profile, req.query.text, natural.text).model_copy(
             update={"temperature": 0.0}
         )
-        completion, latency = await self._call(prompt, req.surface)
-        try:
-            envelope = extract_json_object(completion.text)
-            raw_block = envelope.get("answer_block", envelope)
-            block = coerce_answer_block(raw_block if isinstance(raw_block, dict) else {})
-        except AnswerParseError as exc:
-            raise ApplicationError(
-                f"{req.surface}: unusable extraction: {exc}", type="MalformedAnswer"
-            ) from exc
+
+        def parse(completion: Completion) -> tuple[AnswerBlock, dict[str, Any]]:
+            try:
+                envelope = extract_json_object(completion.text)
+                raw_block = envelope.get("answer_block", envelope)
+                block = coerce_answer_block(raw_block if isinstance(raw_block, dict) else {})
+            except AnswerParseError as exc:
+                raise ApplicationError(
+                    f"{req.surface}: unusable extraction: {exc}", type="MalformedAnswer"
+                ) from exc
+            return block, envelope
+
+        completion, (block, envelope), latency = await self._call(prompt, req.surface, parse)
         analysis: Any = envelope.get("analysis")
         block = merge_sources(block, [s.url for s in natural.sources])
         return AskResult(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities import metrics
 from activities.payloads import (
     BatchResult,
     CompleteBatchInput,
@@ -14,6 +16,8 @@ from activities.payloads import (
     SetStatusInput,
 )
 from db import audits
+from db.audits import FINAL_AUDIT_STATUSES
+from db.models import Audit
 
 
 class BatchActivities:
@@ -23,6 +27,9 @@ class BatchActivities:
     @activity.defn
     async def set_audit_status(self, inp: SetStatusInput) -> None:
         async with self._sessions() as session, session.begin():
+            before = await session.scalar(
+                select(Audit.status).where(Audit.id == uuid.UUID(inp.audit_id))
+            )
             await audits.set_status(
                 session,
                 uuid.UUID(inp.audit_id),
@@ -30,6 +37,9 @@ class BatchActivities:
                 run_ids=[uuid.UUID(r) for r in inp.run_ids],
                 error_message=inp.error_message,
             )
+        # Counted once: a retry finds the audit already closed.
+        if inp.status in FINAL_AUDIT_STATUSES and before not in (None, *FINAL_AUDIT_STATUSES):
+            metrics.audit_finished(inp.status)
 
     @activity.defn
     async def set_audit_paused(self, inp: SetPausedInput) -> None:
@@ -50,6 +60,8 @@ class BatchActivities:
                     session, uuid.UUID(outcome.run_id), outcome.status, outcome.error_message
                 )
             status, recorded = await audits.complete_batch(session, uuid.UUID(inp.audit_id))
+        if recorded:
+            metrics.audit_finished(status)
         return BatchResult(
             audit_id=inp.audit_id,
             status=status,  # type: ignore[arg-type]

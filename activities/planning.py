@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities import metrics
 from activities.payloads import (
     AuditInput,
     AuditPlan,
@@ -18,7 +19,7 @@ from activities.payloads import (
     SurfacePlan,
 )
 from db import audits
-from db.models import Run
+from db.models import Audit, Run
 from db.properties import get_property, list_queries, profile_of
 from surfaces.config import SurfaceConfig
 
@@ -86,6 +87,9 @@ class PlanningActivities:
                 raise ApplicationError(
                     "the property has no active queries", type="NoQueries", non_retryable=True
                 )
+            before = await session.scalar(
+                select(Audit.status).where(Audit.id == uuid.UUID(inp.audit_id))
+            )
             await audits.mark_running(session, uuid.UUID(inp.audit_id))
             for surface, run_id in inp.run_ids.items():
                 await session.execute(
@@ -94,6 +98,8 @@ class PlanningActivities:
                     .values(model_name=self._surfaces[surface].model, query_count=len(queries))
                 )
             profile = profile_of(prop)
+        if before == "queued":  # mark_running moved it; a retry of this activity finds it running
+            metrics.audit_started()
         return AuditPlan(
             profile=profile,
             queries=[

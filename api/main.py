@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from api.deps import require_api_key
+from api.metrics import install_metrics
 from api.routers import (
     audits,
     health,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     protected = [Depends(require_api_key)]
     for module in (properties, schedules, trends, queries, audits, insights, reports, runs):
         app.include_router(module.router, dependencies=protected, responses=ERROR_RESPONSES)
+    install_metrics(app)
     return app
 
 

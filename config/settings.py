@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     llmsim_port: int = 8900
+    # The worker's Prometheus endpoint (/metrics): 0 turns it off. Loopback by default so a
+    # laptop does not publish it; containers set WORKER_METRICS_HOST=0.0.0.0.
+    worker_metrics_port: int = 9464
+    worker_metrics_host: str = "127.0.0.1"
     temporal_address: str = ""
     temporal_namespace: str = "default"
     temporal_api_key: SecretStr | None = None

@@ -22,6 +22,7 @@ from temporalio.service import RPCError
 from activities.payloads import AuditInput, AuditProgress, SurfaceProgress
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import audit_or_404
+from api.metrics import MetricsDep
 from api.schemas import AuditCreate, AuditStarted, AuditState, Limit, Offset, RunRef, RunState
 from config.settings import Settings
 from db import audits as audit_store
@@ -72,6 +73,7 @@ async def start_audit(
     session: SessionDep,
     temporal: TemporalDep,
     settings: SettingsDep,
+    metrics: MetricsDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> AuditStarted:
     """Start an audit (one SurfaceRun per surface) and return at once."""
@@ -132,6 +134,7 @@ async def start_audit(
         return started_body(settings, again)
     audit = await audit_store.get_audit(session, audit_id) or audit
     await start_workflow(session, temporal, audit, prop, paused=body.paused)
+    metrics.audits_started.labels(mode=mode).inc()
     return started_body(settings, audit)
 
 
