@@ -23,6 +23,7 @@ from activities.insights import InsightsActivities
 from activities.metrics import prometheus_runtime
 from activities.planning import PlanningActivities
 from activities.recording import RecordingActivities
+from config.logs import configure_logging
 from config.settings import Settings
 from config.temporal import connect_temporal, ensure_search_attributes
 from db.engine import make_engine, make_sessionmaker
@@ -139,17 +140,28 @@ async def main(queues: set[str] | None) -> None:
     await engine.dispose()
 
 
-def parse_args() -> set[str] | None:
+def parse_args(argv: list[str] | None = None) -> set[str] | None:
     parser = argparse.ArgumentParser(description="PropertyAudit Temporal worker")
     parser.add_argument(
         "--queues",
         default="",
         help="comma list of task queues to poll (default: all); e.g. property-audit,llm-claude",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     return {q.strip() for q in args.queues.split(",") if q.strip()} or None
 
 
+def known_queues(settings: Settings) -> set[str]:
+    """Every task queue this worker can poll: workflows, and one per configured surface."""
+    return {TASK_QUEUE, *(c.task_queue for c in settings.surface_configs().values())}
+
+
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(main(parse_args()))
+    queues = parse_args()
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    unknown = sorted((queues or set()) - known_queues(settings))
+    if unknown:
+        # A typo would otherwise leave a worker polling nothing, forever, looking healthy.
+        raise SystemExit(f"unknown task queue(s): {', '.join(unknown)}")
+    asyncio.run(main(queues))

@@ -21,6 +21,8 @@ from temporalio.common import MetricMeter
 from temporalio.exceptions import ApplicationError
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
+from config.logs import temporal_core_logging
+
 LLM_CALLS = "propertyaudit_llm_calls_total"
 LLM_TOKENS = "propertyaudit_llm_tokens_total"
 LLM_COST = "propertyaudit_llm_cost_usd"
@@ -64,7 +66,9 @@ def prometheus_runtime(host: str, port: int) -> Runtime | None:
     try:
         return Runtime(
             telemetry=TelemetryConfig(
-                metrics=PrometheusConfig(bind_address=bind, histogram_bucket_overrides=BUCKETS)
+                # LOG_FORMAT=json: the core's own warnings become JSON lines like the rest.
+                logging=temporal_core_logging(),
+                metrics=PrometheusConfig(bind_address=bind, histogram_bucket_overrides=BUCKETS),
             )
         )
     except ValueError as exc:  # "Failed starting Prometheus exporter: Address already in use"

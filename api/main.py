@@ -24,6 +24,7 @@ from api.routers import (
     trends,
 )
 from api.schemas import ERROR_RESPONSES
+from config.logs import configure_logging
 from config.settings import Settings
 from config.temporal import connect_temporal
 from db.engine import make_engine, make_sessionmaker
@@ -79,4 +80,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-app = create_app()
+def _app_from_environment() -> FastAPI:
+    """`uvicorn api.main:app`: settings and logging from the environment. uvicorn imports this
+    module after configuring its own loggers and before its first line ("Started server
+    process"), so with LOG_FORMAT=json every line it writes is JSON too."""
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)
+
+
+app = _app_from_environment()

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     llm_max_rps_openai: float | None = None
     llm_max_rps_claude: float | None = None
     llm_timeout_s: float = 90.0
+    log_format: Literal["text", "json"] = "text"  # json: one object per line (config/logs.py)
+    log_level: str = "INFO"
     # JSON list of ExtraSurface objects, e.g.
     # [{"name": "perplexity", "base_url": "https://api.perplexity.ai", "model": "sonar-pro",
     #   "key_env": "PERPLEXITY_API_KEY"}]
