@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.answering import AnsweringActivities
 from activities.asking import AskingActivities
 from activities.batch import BatchActivities
 from activities.insights import InsightsActivities
@@ -81,11 +82,15 @@ def build_workers(
         adapter = build_surface(config)
         adapters.append(adapter)
         asking = AskingActivities(adapter, simulated=config.simulator, prices=config.prices)
+        # LLM workers store answers themselves, so they need the database too.
+        answering = AnsweringActivities(asking, sessions)
         workers.append(
             Worker(
                 client,
                 task_queue=config.task_queue,
                 activities=[
+                    answering.ask_and_record,
+                    answering.extract_and_record,
                     asking.ask_surface,
                     asking.ask_natural,
                     asking.extract_answer,

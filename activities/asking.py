@@ -54,9 +54,10 @@ async def heartbeating() -> AsyncIterator[None]:
     every = timeout.total_seconds() / 3 if timeout else 5.0
 
     async def beat() -> None:
+        # Not at once: most calls end before the first beat, and each beat is a server write.
         while True:
-            activity.heartbeat()
             await asyncio.sleep(every)
+            activity.heartbeat()
 
     task = asyncio.create_task(beat())
     try:

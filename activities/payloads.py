@@ -160,6 +160,24 @@ class RecordAnswerInput(BaseModel):
     answer: AskResult
 
 
+class AnswerRequest(AskRequest):
+    """Ask and store in one activity: the answer stays out of the workflow's history."""
+
+    total_asks: int
+
+
+class ExtractAndRecordRequest(ExtractRequest):
+    total_asks: int
+
+
+class Answered(BaseModel):
+    """Progress once the answer is stored; or, when the database could not take it, the answer
+    itself, for the workflow to store with the database's retry policy (never bought twice)."""
+
+    recorded: RecordResult | None = None
+    answer: AskResult | None = None
+
+
 class RecordErrorInput(BaseModel):
     run_id: str
     query: QuerySpec

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -34,12 +35,41 @@ def _query_fields(query: QuerySpec, sample: int, total_asks: int) -> dict[str, A
     }
 
 
-async def _result(session: AsyncSession, run_id: uuid.UUID, stored: bool) -> RecordResult:
+def _result(recorded: runs.Recorded) -> RecordResult:
     """What the workflow learns back: the run's progress and what the audit has cost so far."""
-    done, errors, run_cost, audit_cost = await runs.progress_counts(session, run_id)
-    return RecordResult(
-        stored=stored, done=done, errors=errors, run_cost_usd=run_cost, audit_cost_usd=audit_cost
+    return RecordResult(**asdict(recorded))
+
+
+async def store_answer(
+    sessions: async_sessionmaker[AsyncSession], inp: RecordAnswerInput
+) -> RecordResult:
+    """Score and store one answer; a repeat of the same (run, query, sample) stores nothing."""
+    answer = inp.answer
+    brand_analysis = (answer.analysis or {}).get("brand_analysis")
+    stated = brand_analysis.get("location_stated") if isinstance(brand_analysis, dict) else None
+    scored = score_answer(
+        answer.block, inp.brand, location_stated=stated if isinstance(stated, str) else None
     )
+    run_id = uuid.UUID(inp.run_id)
+    async with sessions() as session, session.begin():
+        recorded = await runs.record_answer(
+            session,
+            run_id=run_id,
+            **_query_fields(inp.query, inp.sample, inp.total_asks),
+            block=answer.block,
+            scored=scored,
+            raw_text=answer.text,
+            model=answer.model,
+            input_tokens=answer.input_tokens,
+            output_tokens=answer.output_tokens,
+            latency_ms=answer.latency_ms,
+            attempts=answer.attempt,
+            cost_usd=answer.cost_usd,
+            analysis_method=answer.analysis_method,
+            natural_response=answer.natural_response,
+            analysis=answer.analysis,
+        )
+    return _result(recorded)
 
 
 class RecordingActivities:
@@ -64,45 +94,20 @@ class RecordingActivities:
 
     @activity.defn
     async def record_answer(self, inp: RecordAnswerInput) -> RecordResult:
-        """Score and store one answer; a repeat of the same (run, query, sample) stores nothing."""
-        answer = inp.answer
-        brand_analysis = (answer.analysis or {}).get("brand_analysis")
-        stated = brand_analysis.get("location_stated") if isinstance(brand_analysis, dict) else None
-        scored = score_answer(
-            answer.block, inp.brand, location_stated=stated if isinstance(stated, str) else None
-        )
-        run_id = uuid.UUID(inp.run_id)
-        async with self._sessions() as session, session.begin():
-            stored = await runs.record_answer(
-                session,
-                run_id=run_id,
-                **_query_fields(inp.query, inp.sample, inp.total_asks),
-                block=answer.block,
-                scored=scored,
-                raw_text=answer.text,
-                model=answer.model,
-                input_tokens=answer.input_tokens,
-                output_tokens=answer.output_tokens,
-                latency_ms=answer.latency_ms,
-                attempts=answer.attempt,
-                cost_usd=answer.cost_usd,
-                analysis_method=answer.analysis_method,
-                natural_response=answer.natural_response,
-                analysis=answer.analysis,
-            )
-            return await _result(session, run_id, stored)
+        """Store an answer its asking activity could not store (the database was away)."""
+        return await store_answer(self._sessions, inp)
 
     @activity.defn
     async def record_query_error(self, inp: RecordErrorInput) -> RecordResult:
         run_id = uuid.UUID(inp.run_id)
         async with self._sessions() as session, session.begin():
-            stored = await runs.record_error(
+            recorded = await runs.record_error(
                 session,
                 run_id=run_id,
                 **_query_fields(inp.query, inp.sample, inp.total_asks),
                 error=inp.error,
             )
-            return await _result(session, run_id, stored)
+        return _result(recorded)
 
     @activity.defn
     async def finish_run(self, inp: FinishRunInput) -> RunOutcome:

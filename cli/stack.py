@@ -26,9 +26,17 @@ from temporalio.client import Client
 
 from config.settings import Settings
 from db.migrate import upgrade_head
-from workflows.names import SEARCH_ATTRIBUTES
+from workflows.names import SEARCH_ATTRIBUTES, TASK_QUEUE
 
 ROOT = Path(__file__).resolve().parent.parent
+# One partition per task queue: with the default four, a task written to a partition no poller
+# is waiting on sits until it is forwarded (up to a second here), which a laptop-sized load never
+# needs. Eager activities let a workflow's own database activities start without a poll.
+DEV_SERVER_CONFIG = {
+    "matching.numTaskqueueReadPartitions": 1,
+    "matching.numTaskqueueWritePartitions": 1,
+    "system.enableActivityEagerExecution": "true",
+}
 
 
 def temporal_cli() -> str:
@@ -86,6 +94,7 @@ class Stack:
         with_simulator: bool | None = None,
         with_api: bool = True,
         with_worker: bool = True,
+        worker_by_role: bool = False,
     ) -> None:
         self.env = {**os.environ, **(env or {})}
         self.env.setdefault("PYTHONUNBUFFERED", "1")
@@ -99,6 +108,7 @@ class Stack:
         )
         self.with_api = with_api
         self.with_worker = with_worker
+        self.worker_by_role = worker_by_role
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
     # -- processes -----------------------------------------------------------------------
@@ -140,6 +150,8 @@ class Stack:
         ]
         for key in SEARCH_ATTRIBUTES:
             args += ["--search-attribute", f"{key.name}=Keyword"]
+        for name, value in DEV_SERVER_CONFIG.items():
+            args += ["--dynamic-config-value", f"{name}={value}"]
         if self.temporal_db:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             args += ["--db-filename", str(self.data_dir / "temporal.db")]
@@ -174,6 +186,15 @@ class Stack:
         start = log.stat().st_size if log.exists() else 0
         proc = self._spawn(name, args)
         wait_until("worker", lambda: b"worker polling" in log.read_bytes()[start:], 60, proc, log)
+
+    def start_workers(self) -> None:
+        if not self.worker_by_role:
+            self.start_worker()
+            return
+        # As in production: workflows in one process, each surface's calls in its own.
+        self.start_worker("worker", TASK_QUEUE)
+        for config in self.settings.surface_configs().values():
+            self.start_worker(f"worker-{config.task_queue}", config.task_queue)
 
     def start_api(self) -> None:
         port = str(self.settings.api_port)
@@ -211,7 +232,7 @@ class Stack:
             if self.with_simulator:
                 self.start_simulator()
             if self.with_worker:
-                self.start_worker()
+                self.start_workers()
             if self.with_api:
                 self.start_api()
         except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from temporalio.api.enums.v1 import IndexedValueType
@@ -12,10 +13,12 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
-from temporalio.service import TLSConfig
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from config.settings import Settings
 from workflows.names import SEARCH_ATTRIBUTES
+
+log = logging.getLogger(__name__)
 
 
 async def connect_temporal(
@@ -42,7 +45,26 @@ async def connect_temporal(
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
-    """Register the custom search attributes that are missing; returns the names added."""
+    """Register the custom search attributes that are missing; returns the names added.
+
+    Temporal Cloud does not let a namespace's API key or client certificate add them (they are
+    added with `tcld` or the Cloud UI): there a refusal is logged and the worker goes on.
+    """
+    try:
+        return await _add_missing(client, namespace)
+    except RPCError as err:
+        if err.status not in (RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.UNIMPLEMENTED):
+            raise
+        log.warning(
+            "could not register search attributes %s (%s); add them as Keyword to namespace %s",
+            ", ".join(k.name for k in SEARCH_ATTRIBUTES),
+            err.message,
+            namespace,
+        )
+        return []
+
+
+async def _add_missing(client: Client, namespace: str) -> list[str]:
     existing = await client.operator_service.list_search_attributes(
         ListSearchAttributesRequest(namespace=namespace)
     )

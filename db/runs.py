@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -31,6 +32,29 @@ async def start_run(
     )
 
 
+# The tables themselves, for the hot path's Core statements.
+RUNS: Table = Run.__table__  # type: ignore[assignment]
+CITATIONS: Table = CitationRow.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one ask tells the workflow: stored or a repeat, and how far the run got."""
+
+    stored: bool
+    done: int
+    errors: int
+    run_cost_usd: float
+    audit_cost_usd: float
+
+
+async def _audit_cost(session: AsyncSession, batch_id: uuid.UUID) -> float:
+    cost = await session.scalar(
+        select(func.coalesce(func.sum(Run.cost_usd), 0.0)).where(Run.batch_id == batch_id)
+    )
+    return float(cost or 0.0)
+
+
 async def _bump_progress(
     session: AsyncSession,
     run_id: uuid.UUID,
@@ -42,37 +66,66 @@ async def _bump_progress(
     input_tokens: int = 0,
     output_tokens: int = 0,
     cost_usd: float = 0.0,
-) -> None:
-    # Increments run inside the row lock, so concurrent recordings never lose a count.
-    done = Run.answers_done + Run.errors_count + 1
-    await session.execute(
-        update(Run)
-        .where(Run.id == run_id)
-        .values(
-            answers_done=Run.answers_done + (0 if error else 1),
-            errors_count=Run.errors_count + (1 if error else 0),
-            progress_pct=100.0 * done / max(total_asks, 1),
-            current_query_index=query_index,
-            current_query=query_text[:500],
-            input_tokens=Run.input_tokens + input_tokens,
-            output_tokens=Run.output_tokens + output_tokens,
-            cost_usd=Run.cost_usd + cost_usd,
-            last_updated_at=utcnow(),
+) -> Recorded:
+    # Increments run inside the row lock, so concurrent recordings never lose a count; the
+    # counts come back with the same statement.
+    run = RUNS.c  # Core, not the ORM's bulk update: no session to synchronise
+    done = run.answers_done + run.errors_count + 1
+    row = (
+        await session.execute(
+            update(RUNS)
+            .where(run.id == run_id)
+            .values(
+                answers_done=run.answers_done + (0 if error else 1),
+                errors_count=run.errors_count + (1 if error else 0),
+                progress_pct=100.0 * done / max(total_asks, 1),
+                current_query_index=query_index,
+                current_query=query_text[:500],
+                input_tokens=run.input_tokens + input_tokens,
+                output_tokens=run.output_tokens + output_tokens,
+                cost_usd=run.cost_usd + cost_usd,
+                last_updated_at=utcnow(),
+            )
+            .returning(run.answers_done, run.errors_count, run.cost_usd, run.batch_id)
         )
-    )
+    ).one()
+    return Recorded(True, row[0], row[1], row[2], await _audit_cost(session, row[3]))
 
 
-async def progress_counts(
-    session: AsyncSession, run_id: uuid.UUID
-) -> tuple[int, int, float, float]:
-    """(answers, errors, cost) of the run and what its whole audit has cost so far."""
-    run = await session.get(Run, run_id, populate_existing=True)
-    if run is None:
-        return 0, 0, 0.0, 0.0
-    audit_cost = await session.scalar(
-        select(func.coalesce(func.sum(Run.cost_usd), 0.0)).where(Run.batch_id == run.batch_id)
-    )
-    return run.answers_done, run.errors_count, run.cost_usd, float(audit_cost or 0.0)
+async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> Recorded:
+    """A repeat stored nothing: the run's counts as they stand."""
+    row = (
+        await session.execute(
+            select(Run.answers_done, Run.errors_count, Run.cost_usd, Run.batch_id).where(
+                Run.id == run_id
+            )
+        )
+    ).first()
+    if row is None:
+        return Recorded(False, 0, 0, 0.0, 0.0)
+    return Recorded(False, row[0], row[1], row[2], await _audit_cost(session, row[3]))
+
+
+def _answer_row(
+    run_id: uuid.UUID,
+    query_id: uuid.UUID,
+    query_text: str,
+    query_type: str,
+    query_weight: float,
+    sample: int,
+    **values: object,
+) -> dict[str, object]:
+    return {
+        "id": uuid.uuid4(),
+        "run_id": run_id,
+        "query_id": query_id,
+        "sample": sample,
+        "query_text": query_text,
+        "query_type": query_type,
+        "query_weight": query_weight,
+        "created_at": utcnow(),
+        **values,
+    }
 
 
 async def record_answer(
@@ -98,59 +151,62 @@ async def record_answer(
     analysis_method: str = "structured",
     natural_response: str | None = None,
     analysis: dict[str, object] | None = None,
-) -> bool:
-    """Store the answer unless it is already stored; True when this call stored it."""
+) -> Recorded:
+    """Store the answer unless it is already stored (then `stored` is False)."""
     answer_id = await insert_if_absent(
         session,
         Answer.__table__,  # type: ignore[arg-type]
-        {
-            "id": uuid.uuid4(),
-            "run_id": run_id,
-            "query_id": query_id,
-            "sample": sample,
-            "query_text": query_text,
-            "query_type": query_type,
-            "query_weight": query_weight,
-            "status": "ok",
-            "presence": scored.presence,
-            "llm_rank": scored.llm_rank,
-            "link_rank": scored.link_rank,
-            "sov": scored.sov,
-            "score": scored.score,
-            "breakdown": scored.breakdown.model_dump(),
-            "flags": scored.flags,
-            "answer_summary": block.answer_summary,
-            "ordered_entities": [e.model_dump() for e in block.ordered_entities],
-            "raw_text": raw_text,
-            "analysis_method": analysis_method,
-            "natural_response": natural_response,
-            "analysis": analysis,
-            "sentiment": scored.sentiment,
-            "sentiment_phrase": scored.sentiment_phrase[:2000],
-            "cost_usd": cost_usd,
-            "model_name": model,
-            "input_tokens": input_tokens,
-            "output_tokens": output_tokens,
-            "latency_ms": latency_ms,
-            "attempts": attempts,
-            "created_at": utcnow(),
-        },
+        _answer_row(
+            run_id,
+            query_id,
+            query_text,
+            query_type,
+            query_weight,
+            sample,
+            status="ok",
+            presence=scored.presence,
+            llm_rank=scored.llm_rank,
+            link_rank=scored.link_rank,
+            sov=scored.sov,
+            score=scored.score,
+            breakdown=scored.breakdown.model_dump(),
+            flags=scored.flags,
+            answer_summary=block.answer_summary,
+            ordered_entities=[e.model_dump() for e in block.ordered_entities],
+            raw_text=raw_text,
+            analysis_method=analysis_method,
+            natural_response=natural_response,
+            analysis=analysis,
+            sentiment=scored.sentiment,
+            sentiment_phrase=scored.sentiment_phrase[:2000],
+            cost_usd=cost_usd,
+            model_name=model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            latency_ms=latency_ms,
+            attempts=attempts,
+        ),
         ["run_id", "query_id", "sample"],
     )
     if answer_id is None:
-        return False
-    session.add_all(
-        CitationRow(
-            answer_id=answer_id,
-            position=i,
-            url=c.url,
-            domain=c.domain,
-            is_brand_domain=scored.brand_citations[i],
-            entity_ref=c.entity_ref,
+        return await progress_counts(session, run_id)
+    if block.citations:
+        # Core, not ORM objects: one multi-row INSERT and no identity-map bookkeeping.
+        await session.execute(
+            insert(CITATIONS),
+            [
+                {
+                    "answer_id": answer_id,
+                    "position": i,
+                    "url": c.url,
+                    "domain": c.domain,
+                    "is_brand_domain": scored.brand_citations[i],
+                    "entity_ref": c.entity_ref,
+                }
+                for i, c in enumerate(block.citations)
+            ],
         )
-        for i, c in enumerate(block.citations)
-    )
-    await _bump_progress(
+    return await _bump_progress(
         session,
         run_id,
         total_asks=total_asks,
@@ -161,7 +217,6 @@ async def record_answer(
         output_tokens=output_tokens,
         cost_usd=cost_usd,
     )
-    return True
 
 
 async def record_error(
@@ -176,31 +231,29 @@ async def record_error(
     sample: int,
     total_asks: int,
     error: str,
-) -> bool:
+) -> Recorded:
     """A query that failed after its retries: stored once, never scored."""
     answer_id = await insert_if_absent(
         session,
         Answer.__table__,  # type: ignore[arg-type]
-        {
-            "id": uuid.uuid4(),
-            "run_id": run_id,
-            "query_id": query_id,
-            "sample": sample,
-            "query_text": query_text,
-            "query_type": query_type,
-            "query_weight": query_weight,
-            "status": "error",
-            "error_message": error[:2000],
-            "breakdown": {},
-            "flags": [],
-            "ordered_entities": [],
-            "created_at": utcnow(),
-        },
+        _answer_row(
+            run_id,
+            query_id,
+            query_text,
+            query_type,
+            query_weight,
+            sample,
+            status="error",
+            error_message=error[:2000],
+            breakdown={},
+            flags=[],
+            ordered_entities=[],
+        ),
         ["run_id", "query_id", "sample"],
     )
     if answer_id is None:
-        return False
-    await _bump_progress(
+        return await progress_counts(session, run_id)
+    return await _bump_progress(
         session,
         run_id,
         total_asks=total_asks,
@@ -208,7 +261,6 @@ async def record_error(
         query_text=query_text,
         error=True,
     )
-    return True
 
 
 def _scored_from_row(answer: Answer) -> ScoredAnswer:

@@ -10,11 +10,15 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, is_cancelled_exception
 
 with workflow.unsafe.imports_passed_through():
+    from activities.answering import AnsweringActivities
     from activities.asking import AskingActivities
     from activities.payloads import (
+        Answered,
+        AnswerRequest,
         AskRequest,
         AskResult,
         Carried,
+        ExtractAndRecordRequest,
         ExtractRequest,
         FinishRunInput,
         NaturalAnswer,
@@ -43,12 +47,18 @@ with workflow.unsafe.imports_passed_through():
         LLM_TIMEOUT_SLACK,
     )
 
-# How often a run tells its parent how far it got (each report is one history event there).
-REPORT_EVERY = timedelta(seconds=2)
+# How often the run's Web UI details are refreshed (no history event).
+DETAILS_EVERY = timedelta(seconds=2)
+# How often a run tells its parent how far it got: each report is a signal and a workflow task
+# in the parent. The API asks the children themselves for live counts, so the parent's copy can
+# lag; at 2 s (before ANSWERS_STORED_ON_ASK) a busy worker spent as much on reports as on answers.
+REPORT_TO_PARENT_EVERY = timedelta(seconds=10)
 # Questions are asked in chunks; between chunks a long run continues as new once its history
 # passes this many events, so a 1,000-question panel never nears Temporal's limits.
 CHUNK = 200
 HISTORY_BUDGET = 3_000
+# Histories recorded before answers were stored by the asking activity replay the old path.
+ANSWERS_STORED_ON_ASK = "answers-stored-on-ask-v1"
 
 
 def _error_text(err: BaseException) -> str:
@@ -81,7 +91,9 @@ class SurfaceRunWorkflow:
         self._budget_active = inp.max_cost_usd is not None
         self._cost = 0.0
         self._last_report: datetime | None = None
+        self._last_details: datetime | None = None
         self._reports: list[asyncio.Task[None]] = []
+        self._stored_on_ask = False
         carried = inp.carried
         if carried is not None:
             self._done, self._errors, self._skipped = carried.done, carried.errors, carried.skipped
@@ -94,9 +106,11 @@ class SurfaceRunWorkflow:
         self._status = "running"
         workflow.upsert_search_attributes([AUDIT_STATUS.value_set("running")])
         sync: asyncio.Task[None] | None = None
+        self._stored_on_ask = workflow.patched(ANSWERS_STORED_ON_ASK)
         try:
+            starting: asyncio.Task[Any] | None = None
             if inp.carried is None:
-                await self._db(
+                start_run = self._db(
                     RecordingActivities.start_run,
                     StartRunInput(
                         run_id=inp.run_id,
@@ -106,9 +120,13 @@ class SurfaceRunWorkflow:
                     ),
                     "start run",
                 )
-            sync = asyncio.create_task(
-                mirror_pause(lambda: self._paused, lambda: self._closing, self._record_paused)
-            )
+                if self._stored_on_ask:
+                    # The first questions need not wait for the run row: recording an answer
+                    # never depends on it being marked running.
+                    starting = asyncio.create_task(start_run)
+                else:
+                    await start_run
+            sync = asyncio.create_task(self._mirror_pause(starting))
             by_id = {q.query_id: q for q in inp.queries}
             jobs = (
                 [(by_id[q], s) for q, s in inp.carried.pending]
@@ -140,6 +158,11 @@ class SurfaceRunWorkflow:
         outcome = await self._finish(status, self._cancel_reason if self._skipped else None)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return outcome
+
+    async def _mirror_pause(self, starting: asyncio.Task[Any] | None) -> None:
+        if starting is not None:
+            await starting  # a pause recorded before the start would be overwritten by it
+        await mirror_pause(lambda: self._paused, lambda: self._closing, self._record_paused)
 
     def _history_is_long(self) -> bool:
         info = workflow.info()
@@ -231,7 +254,7 @@ class SurfaceRunWorkflow:
         label = f"{inp.surface} · q{query.index}/{len(inp.queries)}"
         if inp.samples_per_query > 1:
             label += f" s{sample + 1}"
-        request = AskRequest(
+        request = AnswerRequest(
             surface=inp.surface,
             run_id=inp.run_id,
             query=query,
@@ -240,27 +263,13 @@ class SurfaceRunWorkflow:
             profile=inp.profile,
             mode=inp.mode,
             web_search=inp.web_search,
+            total_asks=self._total,
         )
         try:
-            if inp.mode == "natural":
-                natural: NaturalAnswer = await self._llm(
-                    AskingActivities.ask_natural, request, f"{label} · {query.text[:80]}"
-                )
-                answer: AskResult = await self._llm(
-                    AskingActivities.extract_answer,
-                    ExtractRequest(
-                        surface=inp.surface,
-                        run_id=inp.run_id,
-                        query=query,
-                        profile=inp.profile,
-                        natural=natural,
-                    ),
-                    f"{label} · extract · {query.text[:60]}",
-                )
+            if self._stored_on_ask:
+                answered = await self._ask_stored(request, label)
             else:
-                answer = await self._llm(
-                    AskingActivities.ask_surface, request, f"{label} · {query.text[:80]}"
-                )
+                answered = Answered(answer=await self._ask_only(request, label))
         except ActivityError as err:
             if is_cancelled_exception(err):
                 raise
@@ -268,19 +277,64 @@ class SurfaceRunWorkflow:
             await self._on_ask_failed(query, sample, err)
             return
         self._in_flight -= 1
-        result: RecordResult = await self._db(
-            RecordingActivities.record_answer,
-            RecordAnswerInput(
-                run_id=inp.run_id,
-                query=query,
-                sample=sample,
-                total_asks=self._total,
-                brand=brand_context(inp.profile),
-                answer=answer,
-            ),
-            f"record q{query.index}",
-        )
+        result = answered.recorded
+        if result is None:
+            assert answered.answer is not None
+            result = await self._db(
+                RecordingActivities.record_answer,
+                RecordAnswerInput(
+                    run_id=inp.run_id,
+                    query=query,
+                    sample=sample,
+                    total_asks=self._total,
+                    brand=brand_context(inp.profile),
+                    answer=answered.answer,
+                ),
+                f"record q{query.index}",
+            )
         self._on_recorded(result)
+
+    async def _ask_stored(self, request: AnswerRequest, label: str) -> Answered:
+        """One activity asks and stores; natural mode asks first, then extracts and stores."""
+        title = f"{label} · {request.query.text[:80]}"
+        if request.mode != "natural":
+            answered: Answered = await self._llm(AnsweringActivities.ask_and_record, request, title)
+            return answered
+        natural: NaturalAnswer = await self._llm(AskingActivities.ask_natural, request, title)
+        extracted: Answered = await self._llm(
+            AnsweringActivities.extract_and_record,
+            ExtractAndRecordRequest(
+                surface=request.surface,
+                run_id=request.run_id,
+                query=request.query,
+                profile=request.profile,
+                natural=natural,
+                total_asks=request.total_asks,
+            ),
+            f"{label} · extract · {request.query.text[:60]}",
+        )
+        return extracted
+
+    async def _ask_only(self, request: AnswerRequest, label: str) -> AskResult:
+        """Before ANSWERS_STORED_ON_ASK: the answer came back and a second activity stored it."""
+        title = f"{label} · {request.query.text[:80]}"
+        ask = AskRequest.model_validate(request.model_dump(exclude={"total_asks"}))
+        if request.mode != "natural":
+            answer: AskResult = await self._llm(AskingActivities.ask_surface, ask, title)
+            return answer
+        natural: NaturalAnswer = await self._llm(AskingActivities.ask_natural, ask, title)
+        extracted: AskResult = await self._llm(
+            AskingActivities.extract_answer,
+            ExtractRequest(
+                surface=request.surface,
+                run_id=request.run_id,
+                query=request.query,
+                profile=request.profile,
+                natural=natural,
+            ),
+            f"{label} · extract · {request.query.text[:60]}",
+        )
+        return extracted
 
     async def _on_ask_failed(self, query: QuerySpec, sample: int, err: ActivityError) -> None:
         message = _error_text(err)
@@ -313,9 +367,12 @@ class SurfaceRunWorkflow:
             self._paused, self._pause_reason = True, "budget"
             self._signal_parent("budget_reached", result.audit_cost_usd)
         now = workflow.now()
-        if self._last_report is None or now - self._last_report >= REPORT_EVERY:
+        if self._last_details is None or now - self._last_details >= DETAILS_EVERY:
+            self._last_details = now
+            workflow.set_current_details(self._details())  # served by query: no history
+        every = REPORT_TO_PARENT_EVERY if self._stored_on_ask else DETAILS_EVERY
+        if self._last_report is None or now - self._last_report >= every:
             self._last_report = now
-            workflow.set_current_details(self._details())
             self._report_to_parent()
 
     def _report_to_parent(self) -> None:

@@ -76,21 +76,26 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
                         attempts=1,
                     )
                 )
-        assert stored == [True, False]
+        # The repeat stores nothing and reports the same progress.
+        assert [(r.stored, r.done, r.errors) for r in stored] == [(True, 1, 0), (False, 1, 0)]
+        errors = []
         for _ in range(2):
             async with sessions() as s, s.begin():
-                await runs.record_error(
-                    s,
-                    run_id=run_id,
-                    query_id=q2_id,
-                    query_text="q two",
-                    query_type="local",
-                    query_weight=1.0,
-                    query_index=2,
-                    sample=0,
-                    total_asks=2,
-                    error="HTTP 500",
+                errors.append(
+                    await runs.record_error(
+                        s,
+                        run_id=run_id,
+                        query_id=q2_id,
+                        query_text="q two",
+                        query_type="local",
+                        query_weight=1.0,
+                        query_index=2,
+                        sample=0,
+                        total_asks=2,
+                        error="HTTP 500",
+                    )
                 )
+        assert [(r.stored, r.done, r.errors) for r in errors] == [(True, 1, 1), (False, 1, 1)]
         async with sessions() as s, s.begin():
             assert await s.scalar(select(func.count()).select_from(Answer)) == 2
             assert await s.scalar(select(func.count()).select_from(CitationRow)) == 2

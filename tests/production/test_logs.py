@@ -159,6 +159,9 @@ def test_uvicorn_loggers_go_through_the_same_formatter(stream: io.StringIO) -> N
     access = logging.getLogger("uvicorn.access")
     access.addHandler(logging.StreamHandler(io.StringIO()))  # as uvicorn's dictConfig leaves it
     access.propagate = False
+    # An in-process uvicorn started by an earlier test (--log-level warning) leaves its levels.
+    for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
     configure_logging("json", "INFO", stream=stream, forward_temporal_core=False)
     access.info('%s - "%s %s HTTP/%s" %d', "10.0.0.1:5555", "GET", "/audits", "1.1", 200)
     logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)

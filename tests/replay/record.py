@@ -1,15 +1,17 @@
 """Record the workflow histories the replay test checks new code against.
 
-    .venv/bin/python -m tests.replay.record
+    .venv/bin/python -m tests.replay.record v2-answers-stored-on-ask
 
 Starts a throwaway stack, runs one audit per scenario, and writes every workflow's history
-to tests/replay/histories/. Run it after a change that is meant to alter histories (and
-therefore needs `workflow.patched`), once the old histories replay under the patch.
+to tests/replay/histories/<generation>/. Run it after a change that is meant to alter histories
+(and therefore needs `workflow.patched`), once the older generations replay under the patch;
+keep the older folders: audits started by older code may still be running somewhere.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -43,7 +45,8 @@ def closed(state: dict[str, object]) -> bool:
     return state["status"] in ("completed", "partial", "failed", "cancelled")
 
 
-def main() -> None:
+def main(generation: str) -> None:
+    out = HERE / generation
     tmp = Path(tempfile.mkdtemp(prefix="replay-"))
     env = {
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'replay.db'}",
@@ -91,8 +94,8 @@ def main() -> None:
 
         async def dump() -> None:
             client = await connect_temporal(stack.settings)
-            HERE.mkdir(parents=True, exist_ok=True)
-            for old in HERE.glob("*.json"):
+            out.mkdir(parents=True, exist_ok=True)
+            for old in out.glob("*.json"):
                 old.unlink()
             for name, audit_id in scenarios.items():
                 ids = [f"audit-{audit_id}"] + [
@@ -103,7 +106,7 @@ def main() -> None:
                     kind = (
                         "parent" if workflow_id.count("-") == 5 else workflow_id.rsplit("-", 1)[1]
                     )
-                    path = HERE / f"{name}.{kind}.json"
+                    path = out / f"{name}.{kind}.json"
                     path.write_text(history.to_json())
                     print(f"wrote {path.name} ({len(history.events)} events)")
 
@@ -111,4 +114,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python -m tests.replay.record <generation>")
+    main(sys.argv[1])

@@ -1,0 +1,99 @@
+"""Ask and store in one activity; a database that cannot take the answer never costs a rebuy."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import ActivityEnvironment
+
+from activities.answering import AnsweringActivities
+from activities.asking import AskingActivities
+from activities.payloads import AnswerRequest, QuerySpec
+from db.engine import make_engine, make_sessionmaker
+from db.migrate import upgrade_head_async
+from db.models import Answer, CitationRow, Query, Run
+from geo.profile import PropertyProfile
+from surfaces.base import Completion
+from tests.activities.test_metrics import ANSWER, ScriptedSurface, new_audit
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[Sessions]:
+    await upgrade_head_async(database_url)
+    engine = make_engine(database_url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+def request(run_id: str, query_id: str) -> AnswerRequest:
+    return AnswerRequest(
+        surface="openai",
+        run_id=run_id,
+        query=QuerySpec(query_id=query_id, text="q one", type="branded", index=1),
+        profile=PropertyProfile(name="AMLI Aero", brand_domains=["amli.com"]),
+        total_asks=1,
+    )
+
+
+def answering(sessions: Sessions, calls: int) -> tuple[AnsweringActivities, ScriptedSurface]:
+    surface = ScriptedSurface(
+        [Completion(text=ANSWER, model="gpt-test", input_tokens=100, output_tokens=50)] * calls
+    )
+    return AnsweringActivities(AskingActivities(surface), sessions), surface  # type: ignore[arg-type]
+
+
+async def first_query(sessions: Sessions) -> str:
+    async with sessions() as s:
+        return str(await s.scalar(select(Query.id)))
+
+
+async def test_the_answer_is_stored_by_the_asking_activity_once(sessions: Sessions) -> None:
+    _, _, run_id = await new_audit(sessions)
+    acts, surface = answering(sessions, calls=2)
+    query_id = await first_query(sessions)
+    env = ActivityEnvironment()
+
+    first = await env.run(acts.ask_and_record, request(run_id, query_id))
+    again = await env.run(acts.ask_and_record, request(run_id, query_id))  # a retry after a loss
+
+    # Only progress comes back: the answer itself stays out of the workflow's history.
+    assert first.answer is None and first.recorded is not None
+    assert (first.recorded.stored, first.recorded.done, first.recorded.errors) == (True, 1, 0)
+    assert again.recorded is not None and (again.recorded.stored, again.recorded.done) == (
+        False,
+        1,
+    )
+    assert first.recorded.run_cost_usd > 0
+    assert first.recorded.audit_cost_usd == first.recorded.run_cost_usd
+    assert surface.steps == []
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(Answer)) == 1
+        assert await s.scalar(select(func.count()).select_from(CitationRow)) == 1
+        run = await s.get(Run, uuid.UUID(run_id))
+        assert run is not None and (run.answers_done, run.input_tokens) == (1, 100)
+
+
+async def test_a_database_outage_hands_the_answer_back_instead_of_failing(
+    sessions: Sessions,
+) -> None:
+    _, _, run_id = await new_audit(sessions)
+    down = make_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere")
+    acts, surface = answering(make_sessionmaker(down), calls=1)
+
+    answered = await ActivityEnvironment().run(
+        acts.ask_and_record, request(run_id, await first_query(sessions))
+    )
+
+    # Bought once, not stored: the workflow stores it with the database's retry policy.
+    assert surface.steps == []
+    assert answered.recorded is None
+    assert answered.answer is not None
+    assert answered.answer.block.ordered_entities[0].name == "AMLI Aero"
+    assert (answered.answer.input_tokens, answered.answer.output_tokens) == (100, 50)
+    await down.dispose()
