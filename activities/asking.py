@@ -33,7 +33,7 @@ from geo.answer import (
     merge_sources,
 )
 from geo.profile import PropertyProfile
-from geo.summary import BatchSummary
+from geo.summary import BatchSummary, SummaryUsage
 from surfaces.base import Completion, Prompt, Surface
 from surfaces.capabilities import model_info
 from surfaces.errors import to_application_error
@@ -228,8 +228,15 @@ class AskingActivities:
                     f"{req.surface}: unusable summary: {exc}", type="MalformedAnswer"
                 ) from exc
 
-        _, summary, _ = await self._call(prompt, req.surface, parse)
-        return summary.model_dump(mode="json")
+        completion, summary, _ = await self._call(prompt, req.surface, parse)
+        usage = SummaryUsage(
+            surface=req.surface,
+            model=completion.model,
+            input_tokens=completion.input_tokens,
+            output_tokens=completion.output_tokens,
+            cost_usd=self.cost(completion),
+        )
+        return summary.model_copy(update={"usage": usage}).model_dump(mode="json")
 
     @activity.defn
     async def extract_answer(self, req: ExtractRequest) -> AskResult:

@@ -243,7 +243,11 @@ class AuditState(BaseModel):
     max_cost_usd: float | None
     input_tokens: int
     output_tokens: int
-    cost_usd: float
+    cost_usd: float = Field(description="the answers' cost: the sum of the runs'")
+    summary_cost_usd: float = Field(
+        description="the written summary's call, once stored (0 for a rule-based summary)"
+    )
+    total_cost_usd: float = Field(description="cost_usd + summary_cost_usd")
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

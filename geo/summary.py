@@ -22,11 +22,22 @@ class ActionItem(BaseModel):
     impact: Literal["low", "medium", "high"] = "medium"
 
 
+class SummaryUsage(BaseModel):
+    """What writing the summary cost: one call, billed like any answer but part of no run."""
+
+    surface: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
 class BatchSummary(BaseModel):
     source: Literal["llm", "rules"] = "rules"
     summary: str
     key_insights: list[KeyInsight] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
+    usage: SummaryUsage | None = None  # ours to set (not in the LLM's schema); None for rules
 
 
 def summary_schema() -> dict[str, object]:

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         SetStatusInput,
         StoreSummaryInput,
         SummaryRequest,
+        SurfacePlan,
         SurfaceProgress,
         SurfaceRunInput,
     )
@@ -57,6 +58,10 @@ with workflow.unsafe.imports_passed_through():
         SUMMARY_TIMEOUT,
     )
     from workflows.surface_run import SurfaceRunWorkflow
+
+
+# Audits recorded before this start their children one after the other.
+CHILDREN_START_TOGETHER = "children-start-together-v1"
 
 
 @workflow.defn(name="PropertyAudit")
@@ -188,10 +193,8 @@ class PropertyAuditWorkflow:
 
     async def _run_children(self, plan: AuditPlan) -> list[RunOutcome]:
         inp = self._inp
-        for sp in plan.surfaces:
-            self._totals[sp.surface] = len(plan.queries) * inp.samples_per_query
-            if self._cancel_reason is not None:
-                break
+
+        async def start(sp: SurfacePlan) -> None:
             attrs = workflow.info().typed_search_attributes.updated(
                 SearchAttributePair(SURFACE, sp.surface)
             )
@@ -229,6 +232,20 @@ class PropertyAuditWorkflow:
                     f"**Panel:** {len(plan.queries)} queries · concurrency {sp.max_concurrency}"
                 ),
             )
+
+        if workflow.patched(CHILDREN_START_TOGETHER):
+            # Every child in one workflow task: the second no longer waits ~20 ms for the
+            # first one's start to be recorded.
+            for sp in plan.surfaces:
+                self._totals[sp.surface] = len(plan.queries) * inp.samples_per_query
+            if self._cancel_reason is None:
+                await asyncio.gather(*(start(sp) for sp in plan.surfaces))
+        else:
+            for sp in plan.surfaces:
+                self._totals[sp.surface] = len(plan.queries) * inp.samples_per_query
+                if self._cancel_reason is not None:
+                    break
+                await start(sp)
         names = list(self._children)
         results = await asyncio.gather(*self._children.values(), return_exceptions=True)
         for surface, result in zip(names, results, strict=True):

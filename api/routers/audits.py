@@ -29,6 +29,7 @@ from db import audits as audit_store
 from db.audits import FINAL_AUDIT_STATUSES
 from db.models import Audit, Property, Run
 from db.properties import get_property, list_queries
+from geo.summary import BatchSummary
 from workflows.names import (
     AUDIT_ID,
     AUDIT_STATUS,
@@ -205,6 +206,12 @@ async def list_audits(
     return [state_from_db(settings, a) for a in rows]
 
 
+def _summary_cost(stored: dict[str, Any] | None) -> float:
+    """What the stored summary's call cost; 0 without one or for a rule-based one."""
+    usage = BatchSummary.model_validate(stored).usage if stored else None
+    return usage.cost_usd if usage else 0.0
+
+
 def state_from_db(
     settings: Settings,
     audit: Audit,
@@ -237,6 +244,8 @@ def state_from_db(
                 error_message=run.error_message,
             )
         )
+    answers_cost = sum(r.cost_usd for r in runs)
+    summary_cost = _summary_cost(audit.summary)
     return AuditState(
         audit_id=audit.id,
         property_id=audit.property_id,
@@ -253,7 +262,9 @@ def state_from_db(
         max_cost_usd=audit.max_cost_usd,
         input_tokens=sum(r.input_tokens for r in runs),
         output_tokens=sum(r.output_tokens for r in runs),
-        cost_usd=round(sum(r.cost_usd for r in runs), 6),
+        cost_usd=round(answers_cost, 6),
+        summary_cost_usd=round(summary_cost, 6),
+        total_cost_usd=round(answers_cost + summary_cost, 6),
         created_at=audit.created_at,
         started_at=audit.started_at,
         finished_at=audit.finished_at,

@@ -124,6 +124,19 @@ def test_cost_is_summed_per_answer_run_and_audit(live: Live) -> None:
     assert state["cost_usd"] == pytest.approx(total, abs=1e-5)
     assert state["input_tokens"] > 0 and state["output_tokens"] > 0
 
+    # The written summary is one more paid call, part of no run: the audit counts it apart.
+    summary = live.wait_for(
+        "the LLM summary",
+        lambda: live.api.get(f"/audits/{audit['audit_id']}/insights").json()["summary"],
+    )
+    usage = summary["usage"]
+    assert summary["source"] == "llm" and usage["surface"] in ("openai", "claude")
+    assert usage["input_tokens"] > 0 and usage["cost_usd"] > 0
+    state = live.api.get(f"/audits/{audit['audit_id']}").json()
+    assert state["cost_usd"] == pytest.approx(total, abs=1e-5)
+    assert state["summary_cost_usd"] == pytest.approx(usage["cost_usd"], abs=1e-6)
+    assert state["total_cost_usd"] == pytest.approx(total + usage["cost_usd"], abs=1e-5)
+
 
 def test_the_budget_pauses_the_audit_and_resume_goes_on(live: Live) -> None:
     prop = live.new_property(name="Budget Bay")
