@@ -28,7 +28,7 @@ from bench.run import (
     drop_database,
     proc_stat,
 )
-from cli.stack import Stack, free_port
+from cli.stack import Stack, side_by_side_env
 from db.engine import make_engine
 from db.models import Answer
 
@@ -86,15 +86,10 @@ def call_latency(url: str) -> str:
 
 def main(audits: int, sampled: str) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="profile-"))
-    env = {
-        "DATABASE_URL": database_url(tmp),
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "LLM_BACKEND": "simulator",
-        "LLM_MAX_CONCURRENCY": str(CONCURRENCY),
-    }
+    env = side_by_side_env(
+        database_url(tmp),
+        LLM_MAX_CONCURRENCY=str(CONCURRENCY),
+    )
     print(f"database: {env['DATABASE_URL'].split(':')[0]}", flush=True)
     try:
         with Stack(env, data_dir=tmp, temporal_db=False, worker_by_role=True) as stack:

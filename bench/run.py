@@ -22,7 +22,7 @@ from temporalio.worker import Worker
 from bench.asyncio_executor import run_audit
 from bench.bare import BARE_QUEUE, BARE_SURFACES, BareAudit, BareSurface, bare_noop
 from cli.example import EXAMPLE_PROPERTY
-from cli.stack import Stack, free_port
+from cli.stack import Stack, side_by_side_env
 from db.engine import make_engine, make_sessionmaker
 from db.properties import get_property, list_queries, profile_of
 from surfaces.factory import build_surface
@@ -215,15 +215,10 @@ def drop_database(url: str) -> None:
 
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    env = {
-        "DATABASE_URL": database_url(tmp),
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "LLM_BACKEND": "simulator",
-        "LLM_MAX_CONCURRENCY": str(CONCURRENCY),
-    }
+    env = side_by_side_env(
+        database_url(tmp),
+        LLM_MAX_CONCURRENCY=str(CONCURRENCY),
+    )
     results: dict[str, Any] = {
         "concurrency": CONCURRENCY,
         "database": env["DATABASE_URL"].split(":")[0],

@@ -54,6 +54,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def side_by_side_env(database_url: str, **extra: str) -> dict[str, str]:
+    """A stack on free ports with every surface on the simulator: it runs beside any other
+    (tests, benchmarks, a developer's own `make up`)."""
+    return {
+        "DATABASE_URL": database_url,
+        "API_PORT": str(free_port()),
+        "TEMPORAL_PORT": str(free_port()),
+        "TEMPORAL_UI_PORT": str(free_port()),
+        "LLMSIM_PORT": str(free_port()),
+        "LLM_BACKEND": "simulator",
+        **extra,
+    }
+
+
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as s:
         s.settimeout(0.3)

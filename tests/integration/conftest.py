@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from cli.example import EXAMPLE_PROPERTY
-from cli.stack import Stack, free_port, temporal_cli
+from cli.stack import Stack, side_by_side_env, temporal_cli
 from tests.conftest import make_database
 
 FINAL = ("completed", "partial", "failed", "cancelled")
@@ -103,19 +103,14 @@ def live(
     tmp: Path = tmp_path_factory.mktemp(f"stack-{request.param}")
     databases = make_database(request.param, tmp, postgres_available)
     url = next(databases)
-    env = {
-        "DATABASE_URL": url,
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "LLM_BACKEND": "simulator",
-        "LLMSIM_LATENCY_MS": "20",
-        "LLM_MAX_CONCURRENCY": "4",
+    env = side_by_side_env(
+        url,
+        LLMSIM_LATENCY_MS="20",
+        LLM_MAX_CONCURRENCY="4",
         # An OpenAI-compatible engine beside the two defaults (simulated: no key is set).
-        "EXTRA_SURFACES": '[{"name": "perplexity", "base_url": "https://api.perplexity.ai", '
+        EXTRA_SURFACES='[{"name": "perplexity", "base_url": "https://api.perplexity.ai", '
         '"model": "sonar-pro", "key_env": "PERPLEXITY_API_KEY_UNSET", "max_concurrency": 3}]',
-    }
+    )
     stack = Stack(env, data_dir=tmp, temporal_db=False)
     try:
         stack.start()

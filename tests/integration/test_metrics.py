@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cli.stack import Stack, free_port
+from cli.stack import Stack, free_port, side_by_side_env
 from tests.integration.conftest import Live
 from tests.prom import label_values, scrape, total
 
@@ -27,19 +27,14 @@ SURFACES = ("openai", "claude")
 def metered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live, str]]:
     tmp: Path = tmp_path_factory.mktemp("stack-metrics")
     metrics_port = free_port()
-    env = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'propertyaudit.db'}",
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "WORKER_METRICS_PORT": str(metrics_port),
-        "LLM_BACKEND": "simulator",
-        "LLMSIM_LATENCY_MS": "20",
-        "LLM_MAX_CONCURRENCY": "4",
-        "PROPERTYAUDIT_API_KEY": KEY,
-        "EXTRA_SURFACES": "[]",
-    }
+    env = side_by_side_env(
+        f"sqlite+aiosqlite:///{tmp / 'propertyaudit.db'}",
+        WORKER_METRICS_PORT=str(metrics_port),
+        LLMSIM_LATENCY_MS="20",
+        LLM_MAX_CONCURRENCY="4",
+        PROPERTYAUDIT_API_KEY=KEY,
+        EXTRA_SURFACES="[]",
+    )
     stack = Stack(env, data_dir=tmp, temporal_db=False)
     try:
         stack.start()

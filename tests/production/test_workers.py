@@ -27,7 +27,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from cli.stack import ROOT, Stack, free_port
+from cli.stack import ROOT, Stack, free_port, side_by_side_env
 from tests.integration.conftest import Live
 
 pytestmark = pytest.mark.slow
@@ -47,18 +47,13 @@ def start_worker(stack: Stack, name: str, queues: str) -> int:
 @pytest.fixture(scope="module")
 def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live, dict[str, int]]]:
     tmp: Path = tmp_path_factory.mktemp("stack-split")
-    env = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'propertyaudit.db'}",
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "LLM_BACKEND": "simulator",
-        "LLM_MAX_CONCURRENCY": "4",
-        "EXTRA_SURFACES": "[]",
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "INFO",
-    }
+    env = side_by_side_env(
+        f"sqlite+aiosqlite:///{tmp / 'propertyaudit.db'}",
+        LLM_MAX_CONCURRENCY="4",
+        EXTRA_SURFACES="[]",
+        LOG_FORMAT="json",
+        LOG_LEVEL="INFO",
+    )
     stack = Stack(env, data_dir=tmp, temporal_db=False, with_worker=False)
     try:
         stack.start()
@@ -227,17 +222,12 @@ def test_temporal_core_warnings_are_json_too(tmp_path: Path, metrics: bool) -> N
     """The Rust core logs on its own (here: polls failing once the server is gone); in JSON mode
     those lines go through Python logging as well, with the core's target in the logger name,
     whether the worker runs on the default runtime or on its metrics runtime."""
-    env = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'propertyaudit.db'}",
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "LLM_BACKEND": "simulator",
-        "EXTRA_SURFACES": "[]",
-        "LOG_FORMAT": "json",
-        "WORKER_METRICS_PORT": str(free_port()) if metrics else "0",
-    }
+    env = side_by_side_env(
+        f"sqlite+aiosqlite:///{tmp_path / 'propertyaudit.db'}",
+        EXTRA_SURFACES="[]",
+        LOG_FORMAT="json",
+        WORKER_METRICS_PORT=str(free_port()) if metrics else "0",
+    )
     stack = Stack(env, data_dir=tmp_path, temporal_db=False, with_api=False, with_simulator=False)
     with stack:
         stack.stop_process("temporal", signal.SIGKILL)

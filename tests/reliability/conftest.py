@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from cli.example import EXAMPLE_PROPERTY
-from cli.stack import Stack, free_port
+from cli.stack import Stack, side_by_side_env
 from tests.conftest import make_database
 
 FINAL = ("completed", "partial", "failed", "cancelled")
@@ -125,18 +125,13 @@ class Harness:
 def harness(tmp_path: Path, postgres_available: bool) -> Iterator[Harness]:
     databases = make_database("postgres", tmp_path, postgres_available)
     url = next(databases)
-    env = {
-        "DATABASE_URL": url,
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "LLM_BACKEND": "simulator",
-        "LLMSIM_LATENCY_MS": "250",
-        "LLMSIM_LATENCY_JITTER": "0.5",
-        "LLM_MAX_CONCURRENCY": "6",
-        "LLM_TIMEOUT_S": "3",
-    }
+    env = side_by_side_env(
+        url,
+        LLMSIM_LATENCY_MS="250",
+        LLMSIM_LATENCY_JITTER="0.5",
+        LLM_MAX_CONCURRENCY="6",
+        LLM_TIMEOUT_S="3",
+    )
     stack = Stack(env, data_dir=tmp_path, temporal_db=True)
     try:
         stack.start()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from cli.stack import Stack, free_port
+from cli.stack import Stack, side_by_side_env
 from config.temporal import connect_temporal
 
 HERE = Path(__file__).resolve().parent / "histories"
@@ -48,16 +48,11 @@ def closed(state: dict[str, object]) -> bool:
 def main(generation: str) -> None:
     out = HERE / generation
     tmp = Path(tempfile.mkdtemp(prefix="replay-"))
-    env = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'replay.db'}",
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(free_port()),
-        "LLM_BACKEND": "simulator",
-        "LLMSIM_LATENCY_MS": "150",
-        "LLM_MAX_CONCURRENCY": "3",
-    }
+    env = side_by_side_env(
+        f"sqlite+aiosqlite:///{tmp / 'replay.db'}",
+        LLMSIM_LATENCY_MS="150",
+        LLM_MAX_CONCURRENCY="3",
+    )
     with (
         Stack(env, data_dir=tmp, temporal_db=False) as stack,
         httpx.Client(base_url=stack.api_url, timeout=30) as api,
