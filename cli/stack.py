@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -48,7 +49,35 @@ def temporal_cli() -> str:
     return found
 
 
+_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def free_port() -> int:
+    """A free port below the kernel's ephemeral range. A port the kernel hands out for `bind(0)`
+    comes from that range, where any outgoing connection may take it before our server binds
+    it (CI once lost a run to exactly that)."""
+    high = _ephemeral_low() - 1
+    for _ in range(200):
+        port = random.randint(min(20_000, high - 1000), high)
+        if port not in _HANDED_OUT and _bindable(port):
+            _HANDED_OUT.add(port)  # nothing binds it yet: never hand it out twice
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
