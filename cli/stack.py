@@ -30,9 +30,9 @@ from db.migrate import upgrade_head
 from workflows.names import SEARCH_ATTRIBUTES, TASK_QUEUE
 
 ROOT = Path(__file__).resolve().parent.parent
-# One partition per task queue: with the default four, a task written to a partition no poller
-# is waiting on sits until it is forwarded (up to a second here), which a laptop-sized load never
-# needs. Eager activities let a workflow's own database activities start without a poll.
+# One partition per task queue (a laptop-sized load needs no more, and a task never waits to be
+# forwarded from a partition without pollers); eager activities let a workflow's own database
+# activities start in the same round trip as the workflow task that schedules them.
 DEV_SERVER_CONFIG = {
     "matching.numTaskqueueReadPartitions": 1,
     "matching.numTaskqueueWritePartitions": 1,
