@@ -106,7 +106,8 @@ async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> Recorded:
     return Recorded(False, row[0], row[1], row[2], await _audit_cost(session, row[3]))
 
 
-def _answer_row(
+async def _insert_answer(
+    session: AsyncSession,
     run_id: uuid.UUID,
     query_id: uuid.UUID,
     query_text: str,
@@ -114,8 +115,9 @@ def _answer_row(
     query_weight: float,
     sample: int,
     **values: object,
-) -> dict[str, object]:
-    return {
+) -> uuid.UUID | None:
+    """Insert the ask's row once per (run, query, sample); the new id, or None for a repeat."""
+    row = {
         "id": uuid.uuid4(),
         "run_id": run_id,
         "query_id": query_id,
@@ -126,6 +128,12 @@ def _answer_row(
         "created_at": utcnow(),
         **values,
     }
+    return await insert_if_absent(
+        session,
+        Answer.__table__,  # type: ignore[arg-type]
+        row,
+        ["run_id", "query_id", "sample"],
+    )
 
 
 async def record_answer(
@@ -153,40 +161,36 @@ async def record_answer(
     analysis: dict[str, object] | None = None,
 ) -> Recorded:
     """Store the answer unless it is already stored (then `stored` is False)."""
-    answer_id = await insert_if_absent(
+    answer_id = await _insert_answer(
         session,
-        Answer.__table__,  # type: ignore[arg-type]
-        _answer_row(
-            run_id,
-            query_id,
-            query_text,
-            query_type,
-            query_weight,
-            sample,
-            status="ok",
-            presence=scored.presence,
-            llm_rank=scored.llm_rank,
-            link_rank=scored.link_rank,
-            sov=scored.sov,
-            score=scored.score,
-            breakdown=scored.breakdown.model_dump(),
-            flags=scored.flags,
-            answer_summary=block.answer_summary,
-            ordered_entities=[e.model_dump() for e in block.ordered_entities],
-            raw_text=raw_text,
-            analysis_method=analysis_method,
-            natural_response=natural_response,
-            analysis=analysis,
-            sentiment=scored.sentiment,
-            sentiment_phrase=scored.sentiment_phrase[:2000],
-            cost_usd=cost_usd,
-            model_name=model,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            latency_ms=latency_ms,
-            attempts=attempts,
-        ),
-        ["run_id", "query_id", "sample"],
+        run_id,
+        query_id,
+        query_text,
+        query_type,
+        query_weight,
+        sample,
+        status="ok",
+        presence=scored.presence,
+        llm_rank=scored.llm_rank,
+        link_rank=scored.link_rank,
+        sov=scored.sov,
+        score=scored.score,
+        breakdown=scored.breakdown.model_dump(),
+        flags=scored.flags,
+        answer_summary=block.answer_summary,
+        ordered_entities=[e.model_dump() for e in block.ordered_entities],
+        raw_text=raw_text,
+        analysis_method=analysis_method,
+        natural_response=natural_response,
+        analysis=analysis,
+        sentiment=scored.sentiment,
+        sentiment_phrase=scored.sentiment_phrase[:2000],
+        cost_usd=cost_usd,
+        model_name=model,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        latency_ms=latency_ms,
+        attempts=attempts,
     )
     if answer_id is None:
         return await progress_counts(session, run_id)
@@ -233,23 +237,19 @@ async def record_error(
     error: str,
 ) -> Recorded:
     """A query that failed after its retries: stored once, never scored."""
-    answer_id = await insert_if_absent(
+    answer_id = await _insert_answer(
         session,
-        Answer.__table__,  # type: ignore[arg-type]
-        _answer_row(
-            run_id,
-            query_id,
-            query_text,
-            query_type,
-            query_weight,
-            sample,
-            status="error",
-            error_message=error[:2000],
-            breakdown={},
-            flags=[],
-            ordered_entities=[],
-        ),
-        ["run_id", "query_id", "sample"],
+        run_id,
+        query_id,
+        query_text,
+        query_type,
+        query_weight,
+        sample,
+        status="error",
+        error_message=error[:2000],
+        breakdown={},
+        flags=[],
+        ordered_entities=[],
     )
     if answer_id is None:
         return await progress_counts(session, run_id)

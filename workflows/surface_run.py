@@ -16,7 +16,6 @@ with workflow.unsafe.imports_passed_through():
         Answered,
         AnswerRequest,
         AskRequest,
-        AskResult,
         Carried,
         ExtractAndRecordRequest,
         ExtractRequest,
@@ -266,10 +265,7 @@ class SurfaceRunWorkflow:
             total_asks=self._total,
         )
         try:
-            if self._stored_on_ask:
-                answered = await self._ask_stored(request, label)
-            else:
-                answered = Answered(answer=await self._ask_only(request, label))
+            answered = await self._ask(request, label)
         except ActivityError as err:
             if is_cancelled_exception(err):
                 raise
@@ -294,47 +290,40 @@ class SurfaceRunWorkflow:
             )
         self._on_recorded(result)
 
-    async def _ask_stored(self, request: AnswerRequest, label: str) -> Answered:
-        """One activity asks and stores; natural mode asks first, then extracts and stores."""
+    async def _ask(self, request: AnswerRequest, label: str) -> Answered:
+        """Since ANSWERS_STORED_ON_ASK one activity asks and stores (natural mode: ask, then
+        extract and store); before it, the answer came back for a second activity to store."""
+        stored = self._stored_on_ask
         title = f"{label} · {request.query.text[:80]}"
+        ask = (
+            request
+            if stored
+            else AskRequest.model_validate(request.model_dump(exclude={"total_asks"}))
+        )
         if request.mode != "natural":
-            answered: Answered = await self._llm(AnsweringActivities.ask_and_record, request, title)
-            return answered
-        natural: NaturalAnswer = await self._llm(AskingActivities.ask_natural, request, title)
-        extracted: Answered = await self._llm(
-            AnsweringActivities.extract_and_record,
-            ExtractAndRecordRequest(
+            direct = AnsweringActivities.ask_and_record if stored else AskingActivities.ask_surface
+            result = await self._llm(direct, ask, title)
+        else:
+            natural: NaturalAnswer = await self._llm(AskingActivities.ask_natural, ask, title)
+            extract = ExtractRequest(
                 surface=request.surface,
                 run_id=request.run_id,
                 query=request.query,
                 profile=request.profile,
                 natural=natural,
-                total_asks=request.total_asks,
-            ),
-            f"{label} · extract · {request.query.text[:60]}",
-        )
-        return extracted
-
-    async def _ask_only(self, request: AnswerRequest, label: str) -> AskResult:
-        """Before ANSWERS_STORED_ON_ASK: the answer came back and a second activity stored it."""
-        title = f"{label} · {request.query.text[:80]}"
-        ask = AskRequest.model_validate(request.model_dump(exclude={"total_asks"}))
-        if request.mode != "natural":
-            answer: AskResult = await self._llm(AskingActivities.ask_surface, ask, title)
-            return answer
-        natural: NaturalAnswer = await self._llm(AskingActivities.ask_natural, ask, title)
-        extracted: AskResult = await self._llm(
-            AskingActivities.extract_answer,
-            ExtractRequest(
-                surface=request.surface,
-                run_id=request.run_id,
-                query=request.query,
-                profile=request.profile,
-                natural=natural,
-            ),
-            f"{label} · extract · {request.query.text[:60]}",
-        )
-        return extracted
+            )
+            if stored:
+                extract = ExtractAndRecordRequest.model_validate(
+                    {**extract.model_dump(), "total_asks": request.total_asks}
+                )
+            result = await self._llm(
+                AnsweringActivities.extract_and_record
+                if stored
+                else AskingActivities.extract_answer,
+                extract,
+                f"{label} · extract · {request.query.text[:60]}",
+            )
+        return result if stored else Answered(answer=result)
 
     async def _on_ask_failed(self, query: QuerySpec, sample: int, err: ActivityError) -> None:
         message = _error_text(err)
