@@ -23,7 +23,7 @@ from activities.batch import BatchActivities
 from activities.insights import InsightsActivities
 from activities.metrics import prometheus_runtime
 from activities.planning import PlanningActivities
-from activities.recording import RecordingActivities
+from activities.recording import RecordingActivities, unusable_charger
 from config.logs import configure_logging
 from config.settings import Settings
 from config.temporal import connect_temporal, ensure_search_attributes
@@ -81,7 +81,12 @@ def build_workers(
             continue
         adapter = build_surface(config)
         adapters.append(adapter)
-        asking = AskingActivities(adapter, simulated=config.simulator, prices=config.prices)
+        asking = AskingActivities(
+            adapter,
+            simulated=config.simulator,
+            pricing=config.pricing,
+            charge_unusable=unusable_charger(sessions),
+        )
         # LLM workers store answers themselves, so they need the database too.
         answering = AnsweringActivities(asking, sessions)
         workers.append(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from temporalio import activity
@@ -22,6 +23,7 @@ from activities.payloads import (
     AskResult,
     ExtractRequest,
     NaturalAnswer,
+    Spend,
     SummaryRequest,
     WebSource,
 )
@@ -35,7 +37,7 @@ from geo.answer import (
 from geo.profile import PropertyProfile
 from geo.summary import BatchSummary, SummaryUsage
 from surfaces.base import Completion, Prompt, Surface
-from surfaces.capabilities import model_info
+from surfaces.capabilities import ModelInfo, model_info
 from surfaces.errors import to_application_error
 from surfaces.prompts import (
     extraction_prompt,
@@ -66,6 +68,31 @@ async def heartbeating() -> AsyncIterator[None]:
         task.cancel()
 
 
+@dataclass(frozen=True)
+class Charge:
+    """Whose money a call spends: one phase of one ask of a run."""
+
+    run_id: str
+    query_id: str
+    sample: int
+    phase: str  # "ask" or "extract"
+
+
+@dataclass(frozen=True)
+class UnusableCall:
+    """A paid call whose answer could not be used; its cost is still the run's."""
+
+    charge: Charge
+    attempt: int
+    spend: Spend
+    reason: str
+
+
+# Where unusable calls are charged (the database, on the LLM worker); None leaves them to the
+# metrics alone.
+ChargeUnusable = Callable[[UnusableCall], Awaitable[None]]
+
+
 def sampling_temperature(samples_per_query: int) -> float:
     """One answer: the model's most likely one. Several: real variation between them."""
     return 0.0 if samples_per_query <= 1 else 0.8
@@ -79,11 +106,13 @@ class AskingActivities:
         surface: Surface,
         *,
         simulated: bool = False,
-        prices: tuple[float, float] | None = None,
+        pricing: ModelInfo | None = None,
+        charge_unusable: ChargeUnusable | None = None,
     ) -> None:
         self._surface = surface
         self._simulated = simulated
-        self._prices = prices
+        self._pricing = pricing or model_info(surface.model)
+        self._charge_unusable = charge_unusable
 
     def _check(self, surface: str) -> None:
         if surface != self._surface.name:
@@ -108,17 +137,29 @@ class AskingActivities:
         return {"x-llmsim-world": json.dumps(world), "x-llmsim-sample": str(sample)}
 
     def cost(self, completion: Completion) -> float:
-        if self._prices is not None:
-            price_in, price_out = self._prices
-            return (completion.input_tokens * price_in + completion.output_tokens * price_out) / 1e6
-        return model_info(completion.model or self._surface.model).cost_usd(
-            completion.input_tokens, completion.output_tokens
+        """Tokens and web searches, at this surface's prices."""
+        return self._pricing.cost_usd(
+            completion.input_tokens, completion.output_tokens, completion.web_searches
+        )
+
+    def spend(self, completion: Completion) -> Spend:
+        return Spend(
+            model=completion.model,
+            input_tokens=completion.input_tokens,
+            output_tokens=completion.output_tokens,
+            web_searches=completion.web_searches,
+            cost_usd=self.cost(completion),
         )
 
     async def _call(
-        self, prompt: Prompt, surface: str, parse: Callable[[Completion], T]
+        self,
+        prompt: Prompt,
+        surface: str,
+        parse: Callable[[Completion], T],
+        charge: Charge | None = None,
     ) -> tuple[Completion, T, int]:
-        """One paid call and what `parse` makes of its answer, counted once by its outcome."""
+        """One paid call and what `parse` makes of its answer, counted once by its outcome;
+        an answer `parse` refuses was still paid for, and is charged to `charge`."""
         started = time.perf_counter()
         async with heartbeating():
             try:
@@ -142,6 +183,12 @@ class AskingActivities:
             parsed = parse(completion)
         except ApplicationError as error:  # an unusable answer
             metrics.llm_call(surface, error)
+            if charge is not None and self._charge_unusable is not None:
+                await self._charge_unusable(
+                    UnusableCall(
+                        charge, activity.info().attempt, self.spend(completion), str(error)
+                    )
+                )
             raise
         metrics.llm_call(surface)
         return completion, parsed, latency
@@ -167,7 +214,8 @@ class AskingActivities:
                     f"{req.surface}: unusable answer: {exc}", type="MalformedAnswer"
                 ) from exc
 
-        completion, block, latency = await self._call(prompt, req.surface, parse)
+        charge = Charge(req.run_id, req.query.query_id, req.sample, "ask")
+        completion, block, latency = await self._call(prompt, req.surface, parse, charge)
         block = merge_sources(block, [s.url for s in completion.sources])
         return AskResult(
             query_id=req.query.query_id,
@@ -177,6 +225,7 @@ class AskingActivities:
             model=completion.model,
             input_tokens=completion.input_tokens,
             output_tokens=completion.output_tokens,
+            web_searches=completion.web_searches,
             cost_usd=self.cost(completion),
             latency_ms=latency,
             attempt=activity.info().attempt,
@@ -197,7 +246,8 @@ class AskingActivities:
             if not completion.text.strip():
                 raise ApplicationError(f"{req.surface}: empty answer", type="MalformedAnswer")
 
-        completion, _, latency = await self._call(prompt, req.surface, parse)
+        charge = Charge(req.run_id, req.query.query_id, req.sample, "ask")
+        completion, _, latency = await self._call(prompt, req.surface, parse, charge)
         return NaturalAnswer(
             query_id=req.query.query_id,
             sample=req.sample,
@@ -206,6 +256,7 @@ class AskingActivities:
             model=completion.model,
             input_tokens=completion.input_tokens,
             output_tokens=completion.output_tokens,
+            web_searches=completion.web_searches,
             cost_usd=self.cost(completion),
             latency_ms=latency,
             attempt=activity.info().attempt,
@@ -258,7 +309,10 @@ class AskingActivities:
                 ) from exc
             return block, envelope
 
-        completion, (block, envelope), latency = await self._call(prompt, req.surface, parse)
+        charge = Charge(req.run_id, req.query.query_id, natural.sample, "extract")
+        completion, (block, envelope), latency = await self._call(
+            prompt, req.surface, parse, charge
+        )
         analysis: Any = envelope.get("analysis")
         block = merge_sources(block, [s.url for s in natural.sources])
         return AskResult(
@@ -269,6 +323,7 @@ class AskingActivities:
             model=natural.model,
             input_tokens=natural.input_tokens + completion.input_tokens,
             output_tokens=natural.output_tokens + completion.output_tokens,
+            web_searches=natural.web_searches + completion.web_searches,
             cost_usd=natural.cost_usd + self.cost(completion),
             latency_ms=natural.latency_ms + latency,
             attempt=max(natural.attempt, activity.info().attempt),

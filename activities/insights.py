@@ -45,10 +45,8 @@ class InsightsActivities:
                 )
             if audit.insights is not None:
                 return dict(audit.insights)
-            prop = await get_property(session, audit.property_id)
-            name = prop.name if prop else ""
-            domains = list(prop.brand_domains or []) if prop else []
-            analysis = analyze_batch(await store.surface_facts(session, audit), name, domains)
+            brand = await store.brand_of(session, audit.property_id)
+            analysis = analyze_batch(await store.surface_facts(session, audit), brand)
             return await store.store_once(
                 session, audit_id, "insights", analysis.model_dump(mode="json")
             )

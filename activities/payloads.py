@@ -114,6 +114,7 @@ class NaturalAnswer(BaseModel):
     model: str
     input_tokens: int = 0
     output_tokens: int = 0
+    web_searches: int = 0
     cost_usd: float = 0.0
     latency_ms: int = 0
     attempt: int = 1
@@ -135,6 +136,7 @@ class AskResult(BaseModel):
     model: str
     input_tokens: int = 0
     output_tokens: int = 0
+    web_searches: int = 0
     cost_usd: float = 0.0
     latency_ms: int = 0
     attempt: int = 1
@@ -184,6 +186,18 @@ class RecordErrorInput(BaseModel):
     sample: int
     total_asks: int
     error: str
+    # What was bought before the failure (natural mode's first phase): it still counts.
+    paid: Spend | None = None
+
+
+class Spend(BaseModel):
+    """Money spent on calls whose answer never became a stored answer."""
+
+    model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    web_searches: int = 0
+    cost_usd: float = 0.0
 
 
 class RecordResult(BaseModel):

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.asking import ChargeUnusable, UnusableCall
 from activities.payloads import (
+    AskResult,
     FinishRunInput,
     QuerySpec,
     RecordAnswerInput,
@@ -20,19 +22,20 @@ from activities.payloads import (
     StartRunInput,
 )
 from db import audits, runs
-from geo.scoring import score_answer
+from geo.scoring import Evidence, score_answer
 
 
-def _query_fields(query: QuerySpec, sample: int, total_asks: int) -> dict[str, Any]:
-    return {
-        "query_id": uuid.UUID(query.query_id),
-        "query_text": query.text,
-        "query_type": query.type,
-        "query_weight": query.weight,
-        "query_index": query.index,
-        "sample": sample,
-        "total_asks": total_asks,
-    }
+def ask_key(run_id: str, query: QuerySpec, sample: int, total_asks: int) -> runs.AskKey:
+    return runs.AskKey(
+        run_id=uuid.UUID(run_id),
+        query_id=uuid.UUID(query.query_id),
+        query_text=query.text,
+        query_type=query.type,
+        query_weight=query.weight,
+        query_index=query.index,
+        sample=sample,
+        total_asks=total_asks,
+    )
 
 
 def _result(recorded: runs.Recorded) -> RecordResult:
@@ -40,36 +43,87 @@ def _result(recorded: runs.Recorded) -> RecordResult:
     return RecordResult(**asdict(recorded))
 
 
+def evidence_of(answer: AskResult) -> Evidence | None:
+    """Natural mode's evidence: the prose a renter read and the pages its search showed."""
+    if answer.natural_response is None:
+        return None
+    return Evidence(
+        prose=answer.natural_response,
+        source_urls=[c.url for c in answer.block.citations if c.origin == "search"],
+    )
+
+
+def location_stated(analysis: dict[str, Any] | None) -> str | None:
+    brand_analysis = (analysis or {}).get("brand_analysis")
+    stated = brand_analysis.get("location_stated") if isinstance(brand_analysis, dict) else None
+    return stated if isinstance(stated, str) else None
+
+
 async def store_answer(
     sessions: async_sessionmaker[AsyncSession], inp: RecordAnswerInput
 ) -> RecordResult:
     """Score and store one answer; a repeat of the same (run, query, sample) stores nothing."""
     answer = inp.answer
-    brand_analysis = (answer.analysis or {}).get("brand_analysis")
-    stated = brand_analysis.get("location_stated") if isinstance(brand_analysis, dict) else None
     scored = score_answer(
-        answer.block, inp.brand, location_stated=stated if isinstance(stated, str) else None
+        answer.block,
+        inp.brand,
+        location_stated=location_stated(answer.analysis),
+        evidence=evidence_of(answer),
     )
-    run_id = uuid.UUID(inp.run_id)
+    usage = runs.Usage(
+        model=answer.model,
+        input_tokens=answer.input_tokens,
+        output_tokens=answer.output_tokens,
+        web_searches=answer.web_searches,
+        cost_usd=answer.cost_usd,
+        latency_ms=answer.latency_ms,
+        attempts=answer.attempt,
+    )
     async with sessions() as session, session.begin():
         recorded = await runs.record_answer(
             session,
-            run_id=run_id,
-            **_query_fields(inp.query, inp.sample, inp.total_asks),
+            ask_key(inp.run_id, inp.query, inp.sample, inp.total_asks),
             block=answer.block,
             scored=scored,
+            usage=usage,
             raw_text=answer.text,
-            model=answer.model,
-            input_tokens=answer.input_tokens,
-            output_tokens=answer.output_tokens,
-            latency_ms=answer.latency_ms,
-            attempts=answer.attempt,
-            cost_usd=answer.cost_usd,
             analysis_method=answer.analysis_method,
             natural_response=answer.natural_response,
             analysis=answer.analysis,
         )
     return _result(recorded)
+
+
+def unusable_charger(sessions: async_sessionmaker[AsyncSession]) -> ChargeUnusable:
+    """Charge a run for a paid but unusable answer. A database that is away must not turn an
+    unusable answer into a different failure: the charge is then only logged."""
+
+    async def charge(call: UnusableCall) -> None:
+        spend = call.spend
+        try:
+            async with sessions() as session, session.begin():
+                await runs.record_unusable(
+                    session,
+                    run_id=uuid.UUID(call.charge.run_id),
+                    query_id=uuid.UUID(call.charge.query_id),
+                    sample=call.charge.sample,
+                    phase=call.charge.phase,
+                    attempt=call.attempt,
+                    usage=runs.Usage(
+                        model=spend.model,
+                        input_tokens=spend.input_tokens,
+                        output_tokens=spend.output_tokens,
+                        web_searches=spend.web_searches,
+                        cost_usd=spend.cost_usd,
+                    ),
+                    reason=call.reason,
+                )
+        except Exception as exc:  # noqa: BLE001 - the answer's own failure is what matters
+            activity.logger.warning(
+                "could not charge an unusable answer ($%.6f): %s", spend.cost_usd, exc
+            )
+
+    return charge
 
 
 class RecordingActivities:
@@ -99,13 +153,24 @@ class RecordingActivities:
 
     @activity.defn
     async def record_query_error(self, inp: RecordErrorInput) -> RecordResult:
-        run_id = uuid.UUID(inp.run_id)
+        paid = inp.paid
+        usage = (
+            runs.Usage(
+                model=paid.model,
+                input_tokens=paid.input_tokens,
+                output_tokens=paid.output_tokens,
+                web_searches=paid.web_searches,
+                cost_usd=paid.cost_usd,
+            )
+            if paid is not None
+            else runs.NO_USAGE
+        )
         async with self._sessions() as session, session.begin():
             recorded = await runs.record_error(
                 session,
-                run_id=run_id,
-                **_query_fields(inp.query, inp.sample, inp.total_asks),
+                ask_key(inp.run_id, inp.query, inp.sample, inp.total_asks),
                 error=inp.error,
+                usage=usage,
             )
         return _result(recorded)
 

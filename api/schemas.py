@@ -259,9 +259,11 @@ class AuditState(BaseModel):
 
 class CitationPublic(BaseModel):
     url: str
-    domain: str
-    is_brand_domain: bool
+    domain: str = Field(description="the URL's host: what scoring uses")
+    claimed_domain: str = Field(description="the domain the model wrote beside the URL")
+    is_brand_domain: bool = Field(description="the scorer counted this link as the brand's")
     entity_ref: str
+    origin: str = Field(description="answer: in the text; search: a web-search source")
 
 
 class AnswerPublic(BaseModel):
@@ -279,8 +281,13 @@ class AnswerPublic(BaseModel):
     score: float | None
     breakdown: dict[str, Any]
     flags: list[str]
+    model_flags: list[str] = Field(description="the flags the model raised itself")
+    scoring_version: int
     answer_summary: str
-    ordered_entities: list[dict[str, Any]]
+    ordered_entities: list[dict[str, Any]] = Field(
+        description="in the answer's order; `position` is that order (the scored rank), "
+        "`claimed_position` the number the model wrote"
+    )
     citations: list[CitationPublic]
     sentiment: str
     sentiment_phrase: str
@@ -290,6 +297,7 @@ class AnswerPublic(BaseModel):
     model: str
     input_tokens: int
     output_tokens: int
+    web_searches: int
     cost_usd: float
     latency_ms: int
     attempts: int
@@ -307,6 +315,8 @@ class ScorePublic(BaseModel):
     breakdown: dict[str, Any]
     answered: int
     errors: int
+    scoring_version: int
+    rescored_at: datetime | None
     errored_queries: list[dict[str, Any]] = []
 
 
@@ -324,7 +334,9 @@ class RunDetail(BaseModel):
     mode: str
     input_tokens: int
     output_tokens: int
-    cost_usd: float
+    web_searches: int
+    cost_usd: float = Field(description="everything paid for, unusable answers included")
+    wasted_cost_usd: float = Field(description="paid calls whose answer was unusable")
     started_at: datetime | None
     finished_at: datetime | None
     score: ScorePublic | None

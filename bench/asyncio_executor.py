@@ -61,22 +61,17 @@ async def run_audit(
             async with sessions() as session, session.begin():
                 await runs.record_answer(
                     session,
-                    run_id=run_ids[name],
-                    query_id=query_id,
-                    query_text=text,
-                    query_type=qtype,
-                    query_weight=weight,
-                    query_index=index,
-                    sample=0,
-                    total_asks=len(queries),
+                    runs.AskKey(
+                        run_ids[name], query_id, text, qtype, weight, index, 0, len(queries)
+                    ),
                     block=block,
                     scored=scored,
+                    usage=runs.Usage(
+                        completion.model,
+                        input_tokens=completion.input_tokens,
+                        output_tokens=completion.output_tokens,
+                    ),
                     raw_text=completion.text,
-                    model=completion.model,
-                    input_tokens=completion.input_tokens,
-                    output_tokens=completion.output_tokens,
-                    latency_ms=0,
-                    attempts=1,
                 )
 
         await asyncio.gather(*(one(i, q) for i, q in enumerate(queries, start=1)))

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from surfaces.capabilities import TokenParam
 from surfaces.config import SurfaceConfig
 
 DEFAULT_SURFACES = ("openai", "claude")
@@ -24,7 +25,16 @@ class ExtraSurface(BaseModel):
     max_rps: float | None = None
     input_per_mtok: float | None = None
     output_per_mtok: float | None = None
+    search_per_k: float | None = None
     default: bool = False  # part of audits that name no surfaces
+    # What the engine accepts; unset: what its model family accepts (surfaces/capabilities.py).
+    # web_search: "none" (default: no search tool is sent), "responses_tool" (OpenAI's
+    # Responses API tool) or "always" (searches on every call and returns `citations` /
+    # `search_results`, as Perplexity does).
+    web_search: Literal["none", "responses_tool", "always"] = "none"
+    json_schema: bool | None = None
+    temperature: bool | None = None
+    token_param: TokenParam | None = None
 
 
 class Settings(BaseSettings):
@@ -120,6 +130,7 @@ class Settings(BaseSettings):
                 max_concurrency=self.llm_max_concurrency_openai or self.llm_max_concurrency,
                 max_rps=self._rps(self.llm_max_rps_openai),
                 timeout_s=self.llm_timeout_s,
+                web_search="responses_tool",
             ),
             "claude": SurfaceConfig(
                 name="claude",
@@ -131,6 +142,7 @@ class Settings(BaseSettings):
                 max_concurrency=self.llm_max_concurrency_claude or self.llm_max_concurrency,
                 max_rps=self._rps(self.llm_max_rps_claude),
                 timeout_s=self.llm_timeout_s,
+                web_search="server_tool",
             ),
             **{extra.name: self._extra_config(extra, sim) for extra in self.extra_surfaces},
         }
@@ -151,6 +163,11 @@ class Settings(BaseSettings):
             default=extra.default,
             input_per_mtok=extra.input_per_mtok,
             output_per_mtok=extra.output_per_mtok,
+            search_per_k=extra.search_per_k,
+            web_search=extra.web_search,
+            json_schema=extra.json_schema,
+            temperature=extra.temperature,
+            token_param=extra.token_param,
         )
 
     def _rps(self, override: float | None) -> float:

@@ -11,7 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from db.audits import get_audit
 from db.models import Answer, Audit, Run, utcnow
+from db.properties import get_property, profile_of
 from geo.insights import AnswerFacts, EntityFact, SurfaceFacts
+from geo.profile import BrandContext, brand_context
 
 CLOSED_OK = ("completed", "partial")
 
@@ -41,12 +43,19 @@ async def surface_facts(session: AsyncSession, audit: Audit) -> list[SurfaceFact
                         llm_rank=a.llm_rank,
                         entities=[EntityFact.model_validate(e) for e in a.ordered_entities or []],
                         citation_domains=[c.domain for c in a.citations],
+                        brand_citations=[c.is_brand_domain for c in a.citations],
                     )
                     for a in rows
                 ],
             )
         )
     return facts
+
+
+async def brand_of(session: AsyncSession, property_id: uuid.UUID) -> BrandContext:
+    """What the scorer knows of a property's brand (empty when the property is gone)."""
+    prop = await get_property(session, property_id)
+    return brand_context(profile_of(prop)) if prop else BrandContext(name="")
 
 
 async def store_once(
@@ -86,4 +95,11 @@ async def mark_alert_sent(session: AsyncSession, audit_id: uuid.UUID) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-__all__ = ["get_audit", "mark_alert_sent", "previous_audit", "store_once", "surface_facts"]
+__all__ = [
+    "brand_of",
+    "get_audit",
+    "mark_alert_sent",
+    "previous_audit",
+    "store_once",
+    "surface_facts",
+]

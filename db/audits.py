@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import Audit, Run, utcnow
+from geo.scoring import SCORING_VERSION
 
 FINAL_RUN_STATUSES = ("completed", "failed", "cancelled")
 FINAL_AUDIT_STATUSES = ("completed", "partial", "failed", "cancelled")
@@ -39,7 +40,10 @@ async def create_audit(
     max_cost_usd: float | None = None,
     audit_id: uuid.UUID,
     audit_workflow_id: str,
+    searching: dict[str, bool] | None = None,
 ) -> Audit:
+    """The audit and a queued run per surface. `searching`: whether each surface really
+    searches the web when `web_search` is asked (a surface without a search tool does not)."""
     audit = Audit(
         id=audit_id,
         property_id=property_id,
@@ -53,6 +57,7 @@ async def create_audit(
         workflow_id=audit_workflow_id,
         idempotency_key=idempotency_key,
         max_cost_usd=max_cost_usd,
+        scoring_version=SCORING_VERSION,
     )
     audit.runs = [
         Run(
@@ -64,7 +69,7 @@ async def create_audit(
             batch_size=len(surfaces),
             query_count=query_count,
             total_asks=query_count * samples_per_query,
-            uses_web_search=web_search,
+            uses_web_search=(searching or {}).get(surface, web_search),
             mode=mode,
         )
         for surface in surfaces

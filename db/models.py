@@ -138,6 +138,9 @@ class Audit(Base):
     insights: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     summary: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     alert_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The scoring rules behind `insights`, and when a re-scoring last replaced them.
+    scoring_version: Mapped[int] = mapped_column(Integer, default=1)
+    rescored_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -178,7 +181,10 @@ class Run(Base):
     mode: Mapped[str] = mapped_column(String(20), default="structured")
     input_tokens: Mapped[int] = mapped_column(Integer, default=0)
     output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    # Everything paid for, answers and unusable calls alike; the unusable part also on its own.
     cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    wasted_cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    web_searches: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -215,6 +221,9 @@ class Answer(Base):
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     breakdown: Mapped[dict[str, Any]] = mapped_column(default=dict)
     flags: Mapped[list[Any]] = mapped_column(default=list)
+    # The flags the model raised itself (`flags` adds what was detected), kept for re-scoring.
+    model_flags: Mapped[list[Any]] = mapped_column(default=list)
+    scoring_version: Mapped[int] = mapped_column(Integer, default=1)
     answer_summary: Mapped[str] = mapped_column(Text, default="")
     ordered_entities: Mapped[list[Any]] = mapped_column(default=list)
     raw_text: Mapped[str] = mapped_column(Text, default="")
@@ -227,6 +236,7 @@ class Answer(Base):
     model_name: Mapped[str] = mapped_column(String(120), default="")
     input_tokens: Mapped[int] = mapped_column(Integer, default=0)
     output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    web_searches: Mapped[int] = mapped_column(Integer, default=0)
     latency_ms: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -248,9 +258,13 @@ class CitationRow(Base):
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     url: Mapped[str] = mapped_column(Text)
+    # The URL's host; the domain the model wrote beside the URL is only `claimed_domain`.
     domain: Mapped[str] = mapped_column(String(255), index=True)
+    claimed_domain: Mapped[str] = mapped_column(String(255), default="")
+    # True when the scorer counted this link as the brand's (named for the seed's column).
     is_brand_domain: Mapped[bool] = mapped_column(Boolean, default=False)
     entity_ref: Mapped[str] = mapped_column(String(255), default="")
+    origin: Mapped[str] = mapped_column(String(10), default="answer")
 
     answer: Mapped[Answer] = relationship(back_populates="citations")
 
@@ -275,6 +289,47 @@ class Score(Base):
     sentiment: Mapped[dict[str, Any]] = mapped_column(default=dict)
     answered_count: Mapped[int] = mapped_column(Integer, default=0)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
+    scoring_version: Mapped[int] = mapped_column(Integer, default=1)
+    rescored_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     run: Mapped[Run] = relationship(back_populates="score")
+
+
+class Revision(Base):
+    """Figures a re-scoring replaced, kept for comparison: a run's score (run_id set) or an
+    audit's cross-model analysis (run_id empty)."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    audit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("audits.id", ondelete="CASCADE"), index=True
+    )
+    run_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    scoring_version: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UnusableCall(Base):
+    """A paid call whose answer could not be used (malformed JSON, empty text): its cost counts
+    in the run's cost and the audit's budget. One row per attempt, however often it is told."""
+
+    __tablename__ = "unusable_calls"
+    __table_args__ = (UniqueConstraint("run_id", "query_id", "sample", "phase", "attempt"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    query_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    sample: Mapped[int] = mapped_column(Integer, default=0)
+    phase: Mapped[str] = mapped_column(String(10))
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    web_searches: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,10 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.audits import FINAL_RUN_STATUSES
-from db.models import Answer, CitationRow, Run, Score, utcnow
+from db.models import Answer, CitationRow, Run, Score, UnusableCall, utcnow
 from db.upsert import insert_if_absent
 from geo.answer import AnswerBlock
-from geo.scoring import AnswerScore, Breakdown, RunScore, ScoredAnswer, aggregate_run
+from geo.scoring import (
+    SCORING_VERSION,
+    AnswerScore,
+    Breakdown,
+    RunScore,
+    ScoredAnswer,
+    aggregate_run,
+)
 
 
 async def start_run(
@@ -48,6 +55,37 @@ class Recorded:
     audit_cost_usd: float
 
 
+@dataclass(frozen=True)
+class AskKey:
+    """Which ask of a run an answer or an error belongs to: (run, query, sample), with the
+    query's text, type and weight as they were when it was asked."""
+
+    run_id: uuid.UUID
+    query_id: uuid.UUID
+    query_text: str
+    query_type: str
+    query_weight: float
+    query_index: int
+    sample: int
+    total_asks: int
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What producing one answer took and cost."""
+
+    model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    web_searches: int = 0
+    cost_usd: float = 0.0
+    latency_ms: int = 0
+    attempts: int = 1
+
+
+NO_USAGE = Usage()
+
+
 async def _audit_cost(session: AsyncSession, batch_id: uuid.UUID) -> float:
     cost = await session.scalar(
         select(func.coalesce(func.sum(Run.cost_usd), 0.0)).where(Run.batch_id == batch_id)
@@ -56,16 +94,7 @@ async def _audit_cost(session: AsyncSession, batch_id: uuid.UUID) -> float:
 
 
 async def _bump_progress(
-    session: AsyncSession,
-    run_id: uuid.UUID,
-    *,
-    total_asks: int,
-    query_index: int,
-    query_text: str,
-    error: bool,
-    input_tokens: int = 0,
-    output_tokens: int = 0,
-    cost_usd: float = 0.0,
+    session: AsyncSession, key: AskKey, *, error: bool, usage: Usage
 ) -> Recorded:
     # Increments run inside the row lock, so concurrent recordings never lose a count; the
     # counts come back with the same statement.
@@ -74,22 +103,29 @@ async def _bump_progress(
     row = (
         await session.execute(
             update(RUNS)
-            .where(run.id == run_id)
+            .where(run.id == key.run_id)
             .values(
                 answers_done=run.answers_done + (0 if error else 1),
                 errors_count=run.errors_count + (1 if error else 0),
-                progress_pct=100.0 * done / max(total_asks, 1),
-                current_query_index=query_index,
-                current_query=query_text[:500],
-                input_tokens=run.input_tokens + input_tokens,
-                output_tokens=run.output_tokens + output_tokens,
-                cost_usd=run.cost_usd + cost_usd,
+                progress_pct=100.0 * done / max(key.total_asks, 1),
+                current_query_index=key.query_index,
+                current_query=key.query_text[:500],
+                input_tokens=run.input_tokens + usage.input_tokens,
+                output_tokens=run.output_tokens + usage.output_tokens,
+                web_searches=run.web_searches + usage.web_searches,
+                cost_usd=run.cost_usd + usage.cost_usd,
                 last_updated_at=utcnow(),
             )
             .returning(run.answers_done, run.errors_count, run.cost_usd, run.batch_id)
         )
-    ).one()
+    ).first()
+    if row is None:
+        raise RunGone(f"run {key.run_id} no longer exists")
     return Recorded(True, row[0], row[1], row[2], await _audit_cost(session, row[3]))
+
+
+class RunGone(LookupError):
+    """The run was deleted under an audit still writing to it."""
 
 
 async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> Recorded:
@@ -106,25 +142,16 @@ async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> Recorded:
     return Recorded(False, row[0], row[1], row[2], await _audit_cost(session, row[3]))
 
 
-async def _insert_answer(
-    session: AsyncSession,
-    run_id: uuid.UUID,
-    query_id: uuid.UUID,
-    query_text: str,
-    query_type: str,
-    query_weight: float,
-    sample: int,
-    **values: object,
-) -> uuid.UUID | None:
+async def _insert_answer(session: AsyncSession, key: AskKey, **values: object) -> uuid.UUID | None:
     """Insert the ask's row once per (run, query, sample); the new id, or None for a repeat."""
     row = {
         "id": uuid.uuid4(),
-        "run_id": run_id,
-        "query_id": query_id,
-        "sample": sample,
-        "query_text": query_text,
-        "query_type": query_type,
-        "query_weight": query_weight,
+        "run_id": key.run_id,
+        "query_id": key.query_id,
+        "sample": key.sample,
+        "query_text": key.query_text,
+        "query_type": key.query_type,
+        "query_weight": key.query_weight,
         "created_at": utcnow(),
         **values,
     }
@@ -136,26 +163,59 @@ async def _insert_answer(
     )
 
 
+def scored_values(block: AnswerBlock, scored: AnswerScore) -> dict[str, object]:
+    """An answer row's scored columns: what scoring and re-scoring both write."""
+    return {
+        "presence": scored.presence,
+        "llm_rank": scored.llm_rank,
+        "link_rank": scored.link_rank,
+        "sov": scored.sov,
+        "score": scored.score,
+        "breakdown": scored.breakdown.model_dump(),
+        "flags": scored.flags,
+        "model_flags": [str(f) for f in block.notes.flags],
+        "scoring_version": SCORING_VERSION,
+        "answer_summary": block.answer_summary,
+        "ordered_entities": [e.model_dump() for e in block.ordered_entities],
+        "sentiment": scored.sentiment,
+        "sentiment_phrase": scored.sentiment_phrase[:2000],
+    }
+
+
+def citation_rows(
+    answer_id: uuid.UUID, block: AnswerBlock, scored: AnswerScore
+) -> list[dict[str, object]]:
+    """The citations a reader saw, each with the scorer's verdict on whether it is the brand's."""
+    shown = [
+        (c, is_brand)
+        for c, is_brand, ok in zip(
+            block.citations, scored.brand_citations, scored.shown_citations, strict=True
+        )
+        if ok
+    ]
+    return [
+        {
+            "answer_id": answer_id,
+            "position": i,
+            "url": c.url,
+            "domain": c.domain[:255],
+            "claimed_domain": c.claimed_domain[:255],
+            "is_brand_domain": is_brand,
+            "entity_ref": c.entity_ref[:255],
+            "origin": c.origin,
+        }
+        for i, (c, is_brand) in enumerate(shown)
+    ]
+
+
 async def record_answer(
     session: AsyncSession,
+    key: AskKey,
     *,
-    run_id: uuid.UUID,
-    query_id: uuid.UUID,
-    query_text: str,
-    query_type: str,
-    query_weight: float,
-    query_index: int,
-    sample: int,
-    total_asks: int,
     block: AnswerBlock,
     scored: AnswerScore,
+    usage: Usage,
     raw_text: str,
-    model: str,
-    input_tokens: int,
-    output_tokens: int,
-    latency_ms: int,
-    attempts: int,
-    cost_usd: float = 0.0,
     analysis_method: str = "structured",
     natural_response: str | None = None,
     analysis: dict[str, object] | None = None,
@@ -163,104 +223,102 @@ async def record_answer(
     """Store the answer unless it is already stored (then `stored` is False)."""
     answer_id = await _insert_answer(
         session,
-        run_id,
-        query_id,
-        query_text,
-        query_type,
-        query_weight,
-        sample,
+        key,
         status="ok",
-        presence=scored.presence,
-        llm_rank=scored.llm_rank,
-        link_rank=scored.link_rank,
-        sov=scored.sov,
-        score=scored.score,
-        breakdown=scored.breakdown.model_dump(),
-        flags=scored.flags,
-        answer_summary=block.answer_summary,
-        ordered_entities=[e.model_dump() for e in block.ordered_entities],
+        **scored_values(block, scored),
         raw_text=raw_text,
         analysis_method=analysis_method,
         natural_response=natural_response,
         analysis=analysis,
-        sentiment=scored.sentiment,
-        sentiment_phrase=scored.sentiment_phrase[:2000],
-        cost_usd=cost_usd,
-        model_name=model,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        latency_ms=latency_ms,
-        attempts=attempts,
+        cost_usd=usage.cost_usd,
+        model_name=usage.model,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        web_searches=usage.web_searches,
+        latency_ms=usage.latency_ms,
+        attempts=usage.attempts,
     )
     if answer_id is None:
-        return await progress_counts(session, run_id)
-    if block.citations:
+        return await progress_counts(session, key.run_id)
+    rows = citation_rows(answer_id, block, scored)
+    if rows:
         # Core, not ORM objects: one multi-row INSERT and no identity-map bookkeeping.
-        await session.execute(
-            insert(CITATIONS),
-            [
-                {
-                    "answer_id": answer_id,
-                    "position": i,
-                    "url": c.url,
-                    "domain": c.domain,
-                    "is_brand_domain": scored.brand_citations[i],
-                    "entity_ref": c.entity_ref,
-                }
-                for i, c in enumerate(block.citations)
-            ],
-        )
-    return await _bump_progress(
-        session,
-        run_id,
-        total_asks=total_asks,
-        query_index=query_index,
-        query_text=query_text,
-        error=False,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cost_usd=cost_usd,
-    )
+        await session.execute(insert(CITATIONS), rows)
+    return await _bump_progress(session, key, error=False, usage=usage)
 
 
 async def record_error(
-    session: AsyncSession,
-    *,
-    run_id: uuid.UUID,
-    query_id: uuid.UUID,
-    query_text: str,
-    query_type: str,
-    query_weight: float,
-    query_index: int,
-    sample: int,
-    total_asks: int,
-    error: str,
+    session: AsyncSession, key: AskKey, *, error: str, usage: Usage = NO_USAGE
 ) -> Recorded:
-    """A query that failed after its retries: stored once, never scored."""
+    """A query that failed after its retries: stored once, never scored. What was paid on the
+    way (natural mode's first phase) still counts in the run's cost."""
     answer_id = await _insert_answer(
         session,
-        run_id,
-        query_id,
-        query_text,
-        query_type,
-        query_weight,
-        sample,
+        key,
         status="error",
         error_message=error[:2000],
         breakdown={},
         flags=[],
         ordered_entities=[],
+        scoring_version=SCORING_VERSION,
+        cost_usd=usage.cost_usd,
+        model_name=usage.model,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        web_searches=usage.web_searches,
     )
     if answer_id is None:
-        return await progress_counts(session, run_id)
-    return await _bump_progress(
+        return await progress_counts(session, key.run_id)
+    return await _bump_progress(session, key, error=True, usage=usage)
+
+
+async def record_unusable(
+    session: AsyncSession,
+    *,
+    run_id: uuid.UUID,
+    query_id: uuid.UUID,
+    sample: int,
+    phase: str,
+    attempt: int,
+    usage: Usage,
+    reason: str,
+) -> float:
+    """Charge the run for a paid call whose answer was unusable (once per attempt); returns the
+    audit's cost so far, so the budget sees money spent on answers it never got."""
+    inserted = await insert_if_absent(
         session,
-        run_id,
-        total_asks=total_asks,
-        query_index=query_index,
-        query_text=query_text,
-        error=True,
+        UnusableCall.__table__,  # type: ignore[arg-type]
+        {
+            "id": uuid.uuid4(),
+            "run_id": run_id,
+            "query_id": query_id,
+            "sample": sample,
+            "phase": phase,
+            "attempt": attempt,
+            "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens,
+            "web_searches": usage.web_searches,
+            "cost_usd": usage.cost_usd,
+            "reason": reason[:500],
+            "created_at": utcnow(),
+        },
+        ["run_id", "query_id", "sample", "phase", "attempt"],
     )
+    run = RUNS.c
+    if inserted is not None:
+        await session.execute(
+            update(RUNS)
+            .where(run.id == run_id)
+            .values(
+                cost_usd=run.cost_usd + usage.cost_usd,
+                wasted_cost_usd=run.wasted_cost_usd + usage.cost_usd,
+                input_tokens=run.input_tokens + usage.input_tokens,
+                output_tokens=run.output_tokens + usage.output_tokens,
+                web_searches=run.web_searches + usage.web_searches,
+            )
+        )
+    batch_id = await session.scalar(select(Run.batch_id).where(Run.id == run_id))
+    return await _audit_cost(session, batch_id) if batch_id is not None else 0.0
 
 
 def _scored_from_row(answer: Answer) -> ScoredAnswer:
@@ -280,17 +338,17 @@ def _scored_from_row(answer: Answer) -> ScoredAnswer:
     )
 
 
-async def finish_run(
-    session: AsyncSession, run_id: uuid.UUID, *, status: str, error_message: str | None
-) -> tuple[Run, RunScore]:
-    """Aggregate the stored answers into the run's score and close the run (idempotent)."""
+async def aggregate_stored(session: AsyncSession, run_id: uuid.UUID) -> tuple[RunScore, int]:
+    """The run's score from its stored answers, and the oldest scoring version among them."""
     answers = list((await session.scalars(select(Answer).where(Answer.run_id == run_id))).all())
     ok = [a for a in answers if a.status == "ok"]
-    errors = len(answers) - len(ok)
-    if status == "completed" and not ok and errors:
-        status, error_message = "failed", error_message or "every query failed"
-    score = aggregate_run([_scored_from_row(a) for a in ok], errors=errors)
-    values = {
+    score = aggregate_run([_scored_from_row(a) for a in ok], errors=len(answers) - len(ok))
+    version = min((a.scoring_version for a in ok), default=SCORING_VERSION)
+    return score, version
+
+
+def score_values(score: RunScore, version: int) -> dict[str, object]:
+    return {
         "overall_score": score.overall_score,
         "weighted_score": score.weighted_score,
         "visibility_pct": score.visibility_pct,
@@ -304,18 +362,36 @@ async def finish_run(
         "sentiment": score.sentiment.model_dump(),
         "answered_count": score.answered,
         "error_count": score.errors,
+        "scoring_version": version,
     }
+
+
+async def write_score(
+    session: AsyncSession, run_id: uuid.UUID, values: dict[str, object]
+) -> Score | None:
+    """Insert or replace the run's score row; returns the row it replaced (None for a first)."""
     existing = await session.scalar(select(Score).where(Score.run_id == run_id))
     if existing is None:
         session.add(Score(run_id=run_id, **values))
-    else:
-        for key, value in values.items():
-            setattr(existing, key, value)
+        return None
+    for key, value in values.items():
+        setattr(existing, key, value)
+    return existing
+
+
+async def finish_run(
+    session: AsyncSession, run_id: uuid.UUID, *, status: str, error_message: str | None
+) -> tuple[Run, RunScore]:
+    """Aggregate the stored answers into the run's score and close the run (idempotent)."""
+    score, version = await aggregate_stored(session, run_id)
+    if status == "completed" and not score.answered and score.errors:
+        status, error_message = "failed", error_message or "every query failed"
+    await write_score(session, run_id, score_values(score, version))
     run_values: dict[str, object] = {
         "status": status,
         "finished_at": utcnow(),
-        "answers_done": len(ok),
-        "errors_count": errors,
+        "answers_done": score.answered,
+        "errors_count": score.errors,
     }
     if status == "completed":
         run_values["progress_pct"] = 100.0
@@ -328,7 +404,7 @@ async def finish_run(
     )
     run = await session.get(Run, run_id, populate_existing=True)
     if run is None:
-        raise LookupError(f"run {run_id} not found")
+        raise RunGone(f"run {run_id} not found")
     return run, score
 
 

@@ -28,16 +28,29 @@ FLAGS: tuple[str, ...] = (
 
 
 class Entity(BaseModel):
+    """One recommended place. `position` is its 1-based place in the answer's list: the rank we
+    score. `claimed_position` is the number the model wrote, kept for inspection only."""
+
     name: str = Field(min_length=1)
     domain: str = ""
     rationale: str = ""
     position: int = Field(ge=1)
+    claimed_position: int | None = None
+
+
+CitationOrigin = Literal["answer", "search"]
 
 
 class Citation(BaseModel):
+    """A link the answer shows. `domain` is the host of `url`; the `domain` the model wrote is
+    kept as `claimed_domain` and never scored. `origin` says whether the answer's own text gave
+    the link or the provider's web search returned it as a source."""
+
     url: str = Field(min_length=1)
     domain: str = ""
     entity_ref: str = ""
+    claimed_domain: str = ""
+    origin: CitationOrigin = "answer"
 
 
 class Notes(BaseModel):
@@ -157,37 +170,13 @@ def coerce_answer_block(data: dict[str, Any]) -> AnswerBlock:
     )
     if raw_entities is None:
         raise AnswerParseError("answer has no ordered_entities list")
-    entities: list[Entity] = []
-    for index, item in enumerate(raw_entities):
-        if not isinstance(item, dict):
-            continue
-        name = str(item.get("name") or "").strip()
-        if not name:
-            continue
-        position = item.get("position")
-        if not isinstance(position, int) or isinstance(position, bool) or position < 1:
-            position = index + 1
-        entities.append(
-            Entity(
-                name=name,
-                domain=normalize_domain(str(item.get("domain") or "")),
-                rationale=str(item.get("rationale") or ""),
-                position=position,
-            )
-        )
-    citations: list[Citation] = []
-    for item in data.get("citations") or data.get("sources") or []:
-        if isinstance(item, str):
-            item = {"url": item}
-        if not isinstance(item, dict):
-            continue
-        url = str(item.get("url") or "").strip()
-        if not url:
-            continue
-        domain = normalize_domain(str(item.get("domain") or "")) or domain_of_url(url)
-        citations.append(
-            Citation(url=url, domain=domain, entity_ref=str(item.get("entity_ref") or ""))
-        )
+    named = [i for i in raw_entities if isinstance(i, dict) and str(i.get("name") or "").strip()]
+    entities = [_entity(item, position) for position, item in enumerate(named, start=1)]
+    citations = [
+        citation
+        for item in data.get("citations") or data.get("sources") or []
+        if (citation := _citation(item)) is not None
+    ]
     notes = data.get("notes")
     raw_flags = notes.get("flags") if isinstance(notes, dict) else data.get("flags")
     flags = [f for f in (raw_flags or []) if isinstance(f, str) and f in FLAGS]
@@ -212,6 +201,36 @@ def coerce_answer_block(data: dict[str, Any]) -> AnswerBlock:
         raise AnswerParseError(str(exc)) from exc
 
 
+def _entity(item: dict[str, Any], position: int) -> Entity:
+    """The entity at `position` in the list; the model's own number only as a claim."""
+    claimed = item.get("position")
+    if not isinstance(claimed, int) or isinstance(claimed, bool) or claimed < 1:
+        claimed = None
+    return Entity(
+        name=str(item.get("name") or "").strip(),
+        domain=normalize_domain(str(item.get("domain") or "")),
+        rationale=str(item.get("rationale") or ""),
+        position=position,
+        claimed_position=claimed,
+    )
+
+
+def _citation(item: object) -> Citation | None:
+    if isinstance(item, str):
+        item = {"url": item}
+    if not isinstance(item, dict):
+        return None
+    url = str(item.get("url") or "").strip()
+    if not url:
+        return None
+    return Citation(
+        url=url,
+        domain=domain_of_url(url),
+        entity_ref=str(item.get("entity_ref") or ""),
+        claimed_domain=normalize_domain(str(item.get("domain") or "")),
+    )
+
+
 def parse_answer_block(text: str) -> AnswerBlock:
     """Model text → AnswerBlock, or AnswerParseError (never a made-up answer)."""
     return coerce_answer_block(extract_json_object(text))
@@ -224,7 +243,7 @@ def merge_sources(block: AnswerBlock, urls: list[str]) -> AnswerBlock:
     for url in urls:
         if url and url not in seen:
             seen.add(url)
-            extra.append(Citation(url=url, domain=domain_of_url(url), entity_ref=""))
+            extra.append(Citation(url=url, domain=domain_of_url(url), origin="search"))
     if not extra:
         return block
     return block.model_copy(update={"citations": [*block.citations, *extra]})

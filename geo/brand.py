@@ -85,29 +85,63 @@ class BrandMatcher:
         path = urlsplit(url if "://" in url else "http://" + url).path.rstrip("/")
         return path.lower()
 
-    def entity_is_brand(self, entity: Entity) -> bool:
-        entity_tokens = tokens(entity.name)
+    def is_brand_entity(self, name: str, domain: str = "") -> bool:
+        entity_tokens = tokens(name)
         if _contains_run(entity_tokens, self.name_tokens):
             return True
         if self.significant and set(self.significant) <= set(entity_tokens):
             return True  # "Aero by AMLI", "AMLI-Aero"
-        if entity.domain and is_brand_domain(entity.domain, self.domains):
+        if domain and is_brand_domain(domain, self.domains):
             # On a shared operator domain the entity must carry the property's own words.
             return not self.distinctive or bool(self.distinctive & set(entity_tokens))
         return False
 
-    def citation_is_brand(self, citation: Citation) -> bool:
-        if not is_brand_domain(citation.domain or domain_of_url(citation.url), self.domains):
+    def entity_is_brand(self, entity: Entity) -> bool:
+        return self.is_brand_entity(entity.name, entity.domain)
+
+    def url_is_brand(self, url: str) -> bool:
+        """A link to the brand: its host is a brand domain (or a subdomain of one) and, when the
+        property lives under a path of a shared operator site, the link is under that path."""
+        if not is_brand_domain(domain_of_url(url), self.domains):
             return False
         if not self.site_path:
             return True
-        url = citation.url if "://" in citation.url else "http://" + citation.url
-        path = urlsplit(url).path.lower()
+        path = urlsplit(url if "://" in url else "http://" + url).path.lower()
         last = self.site_path.rsplit("/", 1)[-1]
         return path.startswith(self.site_path) or (bool(last) and last in path.split("/"))
 
+    def citation_is_brand(self, citation: Citation) -> bool:
+        # The host of the URL decides; the domain the model wrote beside it is never trusted.
+        return self.url_is_brand(citation.url)
+
     def summary_names_brand(self, summary: str | None) -> bool:
         return names_brand(summary, self.brand.name)
+
+    def prose_names_brand(self, prose: str | None) -> bool:
+        """Running text names the brand: its full name on word boundaries, or all its
+        significant words close together ("Aero by AMLI"). Links are not read as names."""
+        words = tokens(_URL.sub(" ", prose or ""))
+        if _contains_run(words, self.name_tokens):
+            return True
+        wanted = set(self.significant)
+        if not wanted:
+            return False
+        width = len(self.significant) + 2
+        return any(wanted <= set(words[i : i + width]) for i in range(len(words)))
+
+    def prose_shows_brand(self, prose: str | None, source_urls: list[str]) -> bool:
+        """What a reader of the prose sees: the brand named, or a link to one of its pages."""
+        return self.prose_names_brand(prose) or any(
+            self.url_is_brand(url) for url in [*links_in(prose), *source_urls]
+        )
+
+
+_URL = re.compile(r"https?://[^\s)\]>\"']+", re.IGNORECASE)
+
+
+def links_in(text: str | None) -> list[str]:
+    """Every absolute http(s) URL in a text (markdown links included)."""
+    return [m.group(0).rstrip(".,;:") for m in _URL.finditer(text or "")]
 
 
 def entity_matches_brand(

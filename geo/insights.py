@@ -7,7 +7,9 @@ from statistics import fmean
 
 from pydantic import BaseModel, Field
 
+from geo.brand import BrandMatcher
 from geo.domains import is_brand_domain, normalize_domain
+from geo.profile import BrandContext
 
 
 class EntityFact(BaseModel):
@@ -24,6 +26,8 @@ class AnswerFacts(BaseModel):
     llm_rank: int | None = None
     entities: list[EntityFact] = Field(default_factory=list)
     citation_domains: list[str] = Field(default_factory=list)
+    # The scorer's verdict per citation (aligned with citation_domains); None: judge by domain.
+    brand_citations: list[bool] | None = None
 
 
 class CompetitorStat(BaseModel):
@@ -99,9 +103,11 @@ def _agreement(maps: list[dict[str, bool]]) -> float | None:
     return round(100 * same / len(queries), 2)
 
 
-def cross_model(
-    by_surface: dict[str, list[AnswerFacts]], brand_name: str, brand_domains: list[str]
-) -> CrossModel:
+def cross_model(by_surface: dict[str, list[AnswerFacts]], brand: BrandContext) -> CrossModel:
+    """Agreement, consensus and leaderboards; the brand is recognised by the scorer's matcher,
+    so "Aero by AMLI" or a page on a brand subdomain is never its own competitor."""
+    matcher = BrandMatcher(brand)
+    brand_domains = matcher.domains
     surfaces = sorted(by_surface)
     presence = {s: _presence_by_query(by_surface[s]) for s in surfaces}
     pairs = [
@@ -111,7 +117,13 @@ def cross_model(
         for a, b in combinations(surfaces, 2)
     ]
     names = {
-        s: {e.name.strip().lower() for a in by_surface[s] for e in a.entities} for s in surfaces
+        s: {
+            e.name.strip().lower()
+            for a in by_surface[s]
+            for e in a.entities
+            if not matcher.is_brand_entity(e.name, e.domain)
+        }
+        for s in surfaces
     }
     consensus = sorted(set.intersection(*names.values())) if len(names) >= 2 else []
     divergent = (
@@ -123,18 +135,22 @@ def cross_model(
         else {}
     )
 
-    brand = brand_name.strip().lower()
     stats: dict[str, dict[str, object]] = {}
     cite_count: dict[str, int] = {}
+    brand_cites = 0
     for s in surfaces:
         for answer in by_surface[s]:
+            verdicts = answer.brand_citations or [
+                is_brand_domain(d, brand_domains) for d in answer.citation_domains
+            ]
+            brand_cites += sum(verdicts)
             for d in answer.citation_domains:
                 nd = normalize_domain(d)
                 if nd:
                     cite_count[nd] = cite_count.get(nd, 0) + 1
             for e in answer.entities:
                 domain = normalize_domain(e.domain)
-                if is_brand_domain(domain, brand_domains) or (brand and e.name.lower() == brand):
+                if matcher.is_brand_entity(e.name, domain):
                     continue
                 key = domain or f"name:{e.name.strip().lower()}"
                 st = stats.setdefault(
@@ -165,7 +181,6 @@ def cross_model(
         key=lambda d: (not d.is_brand_domain, -d.citations, d.domain),
     )
     total = sum(cite_count.values())
-    brand_cites = sum(d.citations for d in domains if d.is_brand_domain)
     return CrossModel(
         surfaces=surfaces,
         agreement_rate=_agreement([presence[s] for s in surfaces]),
@@ -178,13 +193,11 @@ def cross_model(
     )
 
 
-def analyze_batch(
-    runs: list[SurfaceFacts], brand_name: str, brand_domains: list[str]
-) -> CrossModel:
+def analyze_batch(runs: list[SurfaceFacts], brand: BrandContext) -> CrossModel:
     """The cross-model analysis of one batch; surfaces that failed or were cancelled are left
     out and named, so a partial batch gives a partial analysis rather than an error."""
     usable = [r for r in runs if r.answers]
-    analysis = cross_model({r.surface: r.answers for r in usable}, brand_name, brand_domains)
+    analysis = cross_model({r.surface: r.answers for r in usable}, brand)
     scores = {r.surface: r.overall_score for r in usable}
     visibility = {r.surface: r.visibility_pct for r in usable}
     for pair in analysis.pairs:

@@ -3,6 +3,11 @@
 score = 0.45·position + 0.25·link + 0.20·sov + 0.10·accuracy, each component 0–100.
 Unlike the seed, a rank beyond 10 earns nothing, queries are weighted in `weighted_score`, and
 queries that errored are counted apart instead of being averaged in as zeros.
+
+Every figure follows from what the answer shows, never from what the model says about it: the
+rank is the brand's place in the list (not the `position` the model wrote), a citation's domain
+is its URL's host (not the `domain` the model wrote), and in natural mode the brand is present
+only if the prose a renter read names it or links to it.
 """
 
 from __future__ import annotations
@@ -11,13 +16,23 @@ from statistics import fmean
 
 from pydantic import BaseModel, Field
 
-from geo.answer import AnswerBlock
-from geo.brand import BrandMatcher
+from geo.answer import FLAGS, AnswerBlock
+from geo.brand import BrandMatcher, links_in
 from geo.profile import BrandContext
 from geo.quality import detect_flags
 from geo.stats import wilson_interval
 
 WEIGHTS = {"position": 0.45, "link": 0.25, "sov": 0.20, "accuracy": 0.10}
+# Which rules produced a stored score. 1: the model's own positions and citation domains were
+# trusted; 2: list order, URL hosts, prose evidence in natural mode, intervals over questions.
+SCORING_VERSION = 2
+
+
+class Evidence(BaseModel):
+    """What a renter read in natural mode: the prose, and the pages its search showed."""
+
+    prose: str
+    source_urls: list[str] = Field(default_factory=list)
 
 
 class Breakdown(BaseModel):
@@ -36,6 +51,8 @@ class AnswerScore(BaseModel):
     score: float
     breakdown: Breakdown
     brand_citations: list[bool] = Field(default_factory=list)
+    # Aligned with the block's citations: False for a link the prose never showed (natural mode).
+    shown_citations: list[bool] = Field(default_factory=list)
     sentiment: str = "not_mentioned"
     sentiment_phrase: str = ""
 
@@ -58,11 +75,20 @@ def accuracy_points(flags: list[str]) -> float:
 
 
 def brand_rank(block: AnswerBlock, matcher: BrandMatcher) -> int | None:
-    """The model-reported position of the first entity that is the brand."""
-    for entity in block.ordered_entities:
+    """The 1-based place in the list of the first entity that is the brand."""
+    for index, entity in enumerate(block.ordered_entities, start=1):
         if matcher.entity_is_brand(entity):
-            return entity.position
+            return index
     return None
+
+
+def shown_citations(block: AnswerBlock, evidence: Evidence | None) -> list[bool]:
+    """Which citations the reader saw: all of them, or in natural mode the ones whose URL is in
+    the prose or among the search's sources (an extraction may invent a link)."""
+    if evidence is None:
+        return [True] * len(block.citations)
+    seen = {*links_in(evidence.prose), *evidence.source_urls}
+    return [c.url in seen or c.url in evidence.prose for c in block.citations]
 
 
 def score_answer(
@@ -71,19 +97,41 @@ def score_answer(
     *,
     detect: bool = True,
     location_stated: str | None = None,
+    evidence: Evidence | None = None,
 ) -> AnswerScore:
-    """Score one answer; with `detect`, quality flags are found in the answer, not only copied."""
+    """Score one answer; with `detect`, quality flags are found in the answer, not only copied.
+
+    With `evidence` (natural mode) the block is an extraction from prose: it counts only as far
+    as the prose bears it out, and a claim the prose does not bear out is a possible
+    hallucination.
+    """
     matcher = BrandMatcher(brand)
-    llm_rank = brand_rank(block, matcher)
-    presence = llm_rank is not None or matcher.summary_names_brand(block.answer_summary)
-    brand_citations = [matcher.citation_is_brand(c) for c in block.citations]
-    link_rank = next((i + 1 for i, hit in enumerate(brand_citations) if hit), None)
-    sov = (sum(brand_citations) / len(brand_citations)) if brand_citations else None
-    flags: list[str] = (
-        detect_flags(block, matcher, location_stated)
-        if detect
-        else [str(f) for f in block.notes.flags]
+    shown = shown_citations(block, evidence)
+    view = block.model_copy(
+        update={"citations": [c for c, ok in zip(block.citations, shown, strict=True) if ok]}
     )
+    llm_rank = brand_rank(view, matcher)
+    claimed = llm_rank is not None or matcher.summary_names_brand(view.answer_summary)
+    unsupported = False
+    if evidence is None:
+        presence = claimed
+    else:
+        presence = matcher.prose_shows_brand(evidence.prose, evidence.source_urls)
+        if not presence:
+            llm_rank = None
+        unsupported = (claimed and not presence) or not all(shown)
+    view_brand = [matcher.citation_is_brand(c) for c in view.citations]
+    link_rank = next((i + 1 for i, hit in enumerate(view_brand) if hit), None)
+    sov = (sum(view_brand) / len(view_brand)) if view_brand else None
+    flags: list[str] = (
+        detect_flags(view, matcher, location_stated)
+        if detect
+        else [str(f) for f in view.notes.flags]
+    )
+    if unsupported and "possible_hallucination" not in flags:
+        flags = [f for f in FLAGS if f in {*flags, "possible_hallucination"}]
+    brand_iter = iter(view_brand)
+    brand_citations = [next(brand_iter) if ok else False for ok in shown]
     breakdown = Breakdown(
         position=rank_points(llm_rank),
         link=rank_points(link_rank),
@@ -106,6 +154,7 @@ def score_answer(
         score=round(score, 2),
         breakdown=breakdown,
         brand_citations=brand_citations,
+        shown_citations=shown,
     )
 
 
@@ -216,13 +265,19 @@ def aggregate_run(answers: list[ScoredAnswer], errors: int = 0) -> RunScore:
         query_scores=query_scores,
         answered=len(answers),
         errors=errors,
-        visibility_ci=_pct_interval(sum(s.presence for s in all_scores), len(all_scores)),
+        visibility_ci=_pct_interval(sum(q.presence_rate for q in per_query), len(per_query)),
         sentiment=sentiment_rollup([s.sentiment for s in all_scores]),
     )
 
 
-def _pct_interval(successes: int, n: int) -> tuple[float, float] | None:
-    """Visibility's 95% Wilson interval over every sampled answer, in percent."""
+def _pct_interval(successes: float, n: int) -> tuple[float, float] | None:
+    """Visibility's 95% Wilson interval with the question as the unit of observation, in percent.
+
+    Samples of one question are not independent (the same model, the same prompt), so they
+    sharpen that question's presence rate but never count as more observations: n is the
+    number of questions and the rate their mean presence rate. A rate in [0, 1] with mean p has
+    variance at most p(1 − p), so the binomial interval over questions is conservative.
+    """
     interval = wilson_interval(successes, n)
     return None if interval is None else (round(100 * interval[0], 2), round(100 * interval[1], 2))
 

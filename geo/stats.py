@@ -5,8 +5,9 @@ from __future__ import annotations
 from math import sqrt
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float] | None:
-    """95% Wilson score interval for a proportion, as fractions; None without trials."""
+def wilson_interval(successes: float, n: int, z: float = 1.959964) -> tuple[float, float] | None:
+    """95% Wilson score interval for a proportion, as fractions; None without trials.
+    `successes` may be fractional (a sum of per-cluster rates)."""
     if n <= 0:
         return None
     p = successes / n

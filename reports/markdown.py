@@ -84,7 +84,10 @@ def render_markdown(data: ReportData) -> str:
             )
     lines += ["", "## Recommendations", ""]
     for r in data.recommendations:
-        lines.append(f"- **[{r.priority}] {r.title}** (impact {r.impact_score}) — {r.description}")
+        by = f" _(written by {r.written_by or 'a model'})_" if r.source == "llm" else ""
+        lines.append(
+            f"- **[{r.priority}] {r.title}** (impact {r.impact_score}){by} — {r.description}"
+        )
         lines += [f"  - {a}" for a in r.action_items]
     if not data.recommendations:
         lines.append("No recommendation: nothing stands out.")

@@ -11,7 +11,6 @@ from typing import Any
 from anthropic import AsyncAnthropic
 
 from surfaces.base import Completion, Prompt, Source, dedupe_sources
-from surfaces.capabilities import model_info
 from surfaces.config import SurfaceConfig
 
 WEB_SEARCH_TOOL = {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}
@@ -21,6 +20,7 @@ class AnthropicSurface:
     def __init__(self, config: SurfaceConfig) -> None:
         self.name = config.name
         self.model = config.model
+        self.capabilities = config.capabilities
         headers = {"x-llmsim-surface": config.name} if config.simulator else None
         self._client = AsyncAnthropic(
             api_key=config.api_key.get_secret_value() if config.api_key else "unset",
@@ -33,9 +33,11 @@ class AnthropicSurface:
 
     async def complete(self, prompt: Prompt) -> Completion:
         kwargs: dict[str, Any] = {}
-        if prompt.web_search:
+        if self.capabilities.temperature and prompt.temperature is not None:
+            kwargs["temperature"] = prompt.temperature
+        if prompt.web_search and self.capabilities.web_search == "server_tool":
             kwargs["tools"] = [WEB_SEARCH_TOOL]
-        elif prompt.json_schema is not None and model_info(self.model).json_schema:
+        elif prompt.json_schema is not None and self.capabilities.json_schema:
             kwargs["output_config"] = {
                 "format": {"type": "json_schema", "schema": prompt.json_schema}
             }
@@ -58,7 +60,7 @@ class AnthropicSurface:
                     if getattr(cite, "url", None):
                         sources.append(Source(url=cite.url, title=getattr(cite, "title", "") or ""))
             elif kind == "server_tool_use":
-                searches += 1
+                searches += 1  # counted from usage below when the API reports it
             elif kind == "web_search_tool_result":
                 results = getattr(block, "content", None)
                 for result in results if isinstance(results, list) else []:
@@ -66,6 +68,8 @@ class AnthropicSurface:
                         sources.append(
                             Source(url=result.url, title=getattr(result, "title", "") or "")
                         )
+        tool_use = getattr(message.usage, "server_tool_use", None)
+        reported = getattr(tool_use, "web_search_requests", None) if tool_use else None
         return Completion(
             text="\n".join(texts),
             model=message.model or self.model,
@@ -74,7 +78,7 @@ class AnthropicSurface:
             finish_reason=message.stop_reason,
             response_id=message.id,
             sources=dedupe_sources(sources),
-            web_searches=searches,
+            web_searches=reported if isinstance(reported, int) else searches,
         )
 
     async def close(self) -> None:

@@ -1,12 +1,15 @@
-"""How to reach one surface: provider family, model, endpoint, key and limits."""
+"""How to reach one surface: provider family, model, endpoint, key, limits and capabilities."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
+from surfaces.capabilities import Capabilities, ModelInfo, TokenParam, WebSearchStyle, model_info
+
 Provider = Literal["openai", "anthropic"]
+T = TypeVar("T")
 
 
 class SurfaceConfig(BaseModel):
@@ -20,15 +23,45 @@ class SurfaceConfig(BaseModel):
     max_rps: float = 0.0
     timeout_s: float = 90.0
     default: bool = True
+    # Overrides of the model table; unset means what the model family accepts and costs.
     input_per_mtok: float | None = None
     output_per_mtok: float | None = None
+    search_per_k: float | None = None
+    # OpenAI's and Anthropic's own APIs search with their tools; an OpenAI-compatible engine
+    # gets no tool it has not declared.
+    web_search: WebSearchStyle = "none"
+    json_schema: bool | None = None
+    temperature: bool | None = None
+    token_param: TokenParam | None = None
 
     @property
-    def prices(self) -> tuple[float, float] | None:
-        if self.input_per_mtok is None or self.output_per_mtok is None:
-            return None
-        return self.input_per_mtok, self.output_per_mtok
+    def pricing(self) -> ModelInfo:
+        """The model table's entry with this surface's own prices, where it declares them."""
+        info = model_info(self.model)
+        return ModelInfo(
+            family=info.family,
+            token_param=info.token_param,
+            temperature=info.temperature,
+            json_schema=info.json_schema,
+            input_per_mtok=_given(self.input_per_mtok, info.input_per_mtok),
+            output_per_mtok=_given(self.output_per_mtok, info.output_per_mtok),
+            search_per_k=_given(self.search_per_k, info.search_per_k),
+        )
+
+    @property
+    def capabilities(self) -> Capabilities:
+        info = model_info(self.model)
+        return Capabilities(
+            json_schema=_given(self.json_schema, info.json_schema),
+            web_search=self.web_search,
+            temperature=_given(self.temperature, info.temperature),
+            token_param=self.token_param or info.token_param,
+        )
 
     @property
     def task_queue(self) -> str:
         return f"llm-{self.name}"
+
+
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value

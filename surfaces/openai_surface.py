@@ -1,7 +1,10 @@
 """OpenAI and OpenAI-compatible surfaces over the official async SDK.
 
-Chat Completions (strict JSON schema) without web search; the Responses API with the
-`web_search` tool when search is on, its `url_citation` annotations becoming sources.
+Chat Completions (strict JSON schema where the surface accepts it) without web search; the
+Responses API with the `web_search` tool when search is on and the surface declares that tool,
+its `url_citation` annotations becoming sources. An engine that searches on every call
+(Perplexity) answers through Chat Completions with its sources in `citations` and
+`search_results`, which become sources too.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from typing import Any
 from openai import AsyncOpenAI
 
 from surfaces.base import Completion, Prompt, Source, dedupe_sources
-from surfaces.capabilities import model_info
 from surfaces.config import SurfaceConfig
 
 
@@ -19,6 +21,7 @@ class OpenAISurface:
     def __init__(self, config: SurfaceConfig) -> None:
         self.name = config.name
         self.model = config.model
+        self.capabilities = config.capabilities
         headers = {"x-llmsim-surface": config.name} if config.simulator else None
         self._client = AsyncOpenAI(
             api_key=config.api_key.get_secret_value() if config.api_key else "unset",
@@ -30,13 +33,13 @@ class OpenAISurface:
         )
 
     async def complete(self, prompt: Prompt) -> Completion:
-        if prompt.web_search:
+        caps = self.capabilities
+        if prompt.web_search and caps.web_search == "responses_tool":
             return await self._responses(prompt)
-        info = model_info(self.model)
-        kwargs: dict[str, Any] = {info.token_param: prompt.max_tokens}
-        if info.temperature and prompt.temperature is not None:
+        kwargs: dict[str, Any] = {caps.token_param: prompt.max_tokens}
+        if caps.temperature and prompt.temperature is not None:
             kwargs["temperature"] = prompt.temperature
-        if prompt.json_schema is not None:
+        if prompt.json_schema is not None and caps.json_schema:
             kwargs["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {
@@ -56,6 +59,7 @@ class OpenAISurface:
         )
         choice = response.choices[0] if response.choices else None
         usage = response.usage
+        sources = engine_sources(response.model_extra or {})
         return Completion(
             text=(choice.message.content or "") if choice else "",
             model=response.model or self.model,
@@ -63,13 +67,16 @@ class OpenAISurface:
             output_tokens=usage.completion_tokens if usage else 0,
             finish_reason=choice.finish_reason if choice else None,
             response_id=response.id,
+            sources=sources,
+            # An engine that always searches bills each request as one search.
+            web_searches=1 if caps.web_search == "always" else 0,
         )
 
     async def _responses(self, prompt: Prompt) -> Completion:
         kwargs: dict[str, Any] = {}
-        if model_info(self.model).temperature and prompt.temperature is not None:
+        if self.capabilities.temperature and prompt.temperature is not None:
             kwargs["temperature"] = prompt.temperature
-        if prompt.json_schema is not None:
+        if prompt.json_schema is not None and self.capabilities.json_schema:
             kwargs["text"] = {
                 "format": {
                     "type": "json_schema",
@@ -110,3 +117,16 @@ class OpenAISurface:
 
     async def close(self) -> None:
         await self._client.close()
+
+
+def engine_sources(extra: dict[str, Any]) -> list[Source]:
+    """Sources an OpenAI-compatible engine returns beside the message: Perplexity's
+    `search_results` (url, title) and `citations` (URLs), in the engine's order."""
+    sources: list[Source] = []
+    for result in extra.get("search_results") or []:
+        if isinstance(result, dict) and isinstance(result.get("url"), str):
+            sources.append(Source(url=result["url"], title=str(result.get("title") or "")))
+    for url in extra.get("citations") or []:
+        if isinstance(url, str):
+            sources.append(Source(url=url))
+    return dedupe_sources(sources)

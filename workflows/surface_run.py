@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         RecordResult,
         RunOutcome,
         SetPausedInput,
+        Spend,
         StartRunInput,
         SurfaceProgress,
         SurfaceRunInput,
@@ -93,6 +94,8 @@ class SurfaceRunWorkflow:
         self._last_details: datetime | None = None
         self._reports: list[asyncio.Task[None]] = []
         self._stored_on_ask = False
+        # Natural mode's first phase, paid for while its extraction is still to succeed.
+        self._paid: dict[tuple[str, int], Spend] = {}
         carried = inp.carried
         if carried is not None:
             self._done, self._errors, self._skipped = carried.done, carried.errors, carried.skipped
@@ -305,6 +308,13 @@ class SurfaceRunWorkflow:
             result = await self._llm(direct, ask, title)
         else:
             natural: NaturalAnswer = await self._llm(AskingActivities.ask_natural, ask, title)
+            self._paid[(request.query.query_id, request.sample)] = Spend(
+                model=natural.model,
+                input_tokens=natural.input_tokens,
+                output_tokens=natural.output_tokens,
+                web_searches=natural.web_searches,
+                cost_usd=natural.cost_usd,
+            )
             extract = ExtractRequest(
                 surface=request.surface,
                 run_id=request.run_id,
@@ -323,6 +333,7 @@ class SurfaceRunWorkflow:
                 extract,
                 f"{label} · extract · {request.query.text[:60]}",
             )
+            self._paid.pop((request.query.query_id, request.sample), None)
         return result if stored else Answered(answer=result)
 
     async def _on_ask_failed(self, query: QuerySpec, sample: int, err: ActivityError) -> None:
@@ -341,6 +352,7 @@ class SurfaceRunWorkflow:
                 sample=sample,
                 total_asks=self._total,
                 error=message,
+                paid=self._paid.pop((query.query_id, sample), None),
             ),
             f"record error q{query.index}",
         )

@@ -1,4 +1,4 @@
-"""Run detail: score, breakdown, every answer with its entities and citations."""
+"""A run: its detail, and deleting it."""
 
 from __future__ import annotations
 
@@ -7,72 +7,11 @@ import uuid
 from fastapi import APIRouter, HTTPException
 
 from api.deps import SessionDep
-from api.schemas import AnswerPublic, CitationPublic, RunDetail, ScorePublic
-from db.models import Answer, Score
+from api.schemas import RunDetail
+from api.services.runs import run_detail
 from db.runs import get_run_detail, run_answers
 
 router = APIRouter(prefix="/runs", tags=["runs"])
-
-
-def score_public(score: Score | None) -> ScorePublic | None:
-    if score is None:
-        return None
-    return ScorePublic(
-        overall_score=score.overall_score,
-        weighted_score=score.weighted_score,
-        visibility_pct=score.visibility_pct,
-        avg_llm_rank=score.avg_llm_rank,
-        avg_link_rank=score.avg_link_rank,
-        avg_sov=score.avg_sov,
-        visibility_ci=(score.visibility_ci_low, score.visibility_ci_high)
-        if score.visibility_ci_low is not None and score.visibility_ci_high is not None
-        else None,
-        sentiment=score.sentiment or {},
-        breakdown=score.breakdown,
-        answered=score.answered_count,
-        errors=score.error_count,
-    )
-
-
-def answer_public(a: Answer) -> AnswerPublic:
-    return AnswerPublic(
-        id=a.id,
-        query_id=a.query_id,
-        query_text=a.query_text,
-        query_type=a.query_type,
-        sample=a.sample,
-        status=a.status,
-        error_message=a.error_message,
-        presence=a.presence,
-        llm_rank=a.llm_rank,
-        link_rank=a.link_rank,
-        sov=a.sov,
-        score=a.score,
-        breakdown=a.breakdown or {},
-        flags=list(a.flags or []),
-        answer_summary=a.answer_summary,
-        ordered_entities=list(a.ordered_entities or []),
-        citations=[
-            CitationPublic(
-                url=c.url,
-                domain=c.domain,
-                is_brand_domain=c.is_brand_domain,
-                entity_ref=c.entity_ref,
-            )
-            for c in a.citations
-        ],
-        sentiment=a.sentiment,
-        sentiment_phrase=a.sentiment_phrase,
-        analysis_method=a.analysis_method,
-        natural_response=a.natural_response,
-        analysis=a.analysis,
-        model=a.model_name,
-        input_tokens=a.input_tokens,
-        output_tokens=a.output_tokens,
-        cost_usd=a.cost_usd,
-        latency_ms=a.latency_ms,
-        attempts=a.attempts,
-    )
 
 
 @router.get("/{run_id}")
@@ -80,42 +19,4 @@ async def read_run(run_id: uuid.UUID, session: SessionDep) -> RunDetail:
     run = await get_run_detail(session, run_id)
     if run is None:
         raise HTTPException(status_code=404, detail=f"run {run_id} not found")
-    answers = await run_answers(session, run_id)
-    return RunDetail(
-        run_id=run.id,
-        audit_id=run.batch_id,
-        property_id=run.property_id,
-        surface=run.surface,
-        model=run.model_name,
-        status=run.status,
-        error_message=run.error_message,
-        query_count=run.query_count,
-        progress_pct=run.progress_pct,
-        uses_web_search=run.uses_web_search,
-        mode=run.mode,
-        input_tokens=run.input_tokens,
-        output_tokens=run.output_tokens,
-        cost_usd=round(run.cost_usd, 6),
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        score=score_with_errors(run.score, answers),
-        answers=[answer_public(a) for a in answers],
-    )
-
-
-def score_with_errors(score: Score | None, answers: list[Answer]) -> ScorePublic | None:
-    """The run's score, with the queries that errored listed apart (never averaged in)."""
-    public = score_public(score)
-    if public is None:
-        return None
-    public.errored_queries = [
-        {
-            "query_id": str(a.query_id),
-            "query_text": a.query_text,
-            "sample": a.sample,
-            "error": a.error_message,
-        }
-        for a in answers
-        if a.status == "error"
-    ]
-    return public
+    return run_detail(run, await run_answers(session, run_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from statistics import fmean
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -15,9 +15,6 @@ from api.lookups import property_or_404
 from api.schemas import RequestModel
 from db import trends
 from db.models import Run
-from db.properties import list_queries
-from db.runs import run_answers
-from geo.recommendations import AnswerFact, EntityFact, QueryFact, Recommendation, recommend
 from geo.scoring import score_bucket
 
 router = APIRouter(prefix="/properties", tags=["trends"])
@@ -40,12 +37,35 @@ class RunTrend(BaseModel):
     created_at: datetime
     overall_score: float | None
     visibility_pct: float | None
+    scoring_version: int | None
+    rescored_at: datetime | None
     cost_usd: float
     diff: RunDiff | None
+    note: str | None = None
+
+
+def version_of(run: Run) -> int | None:
+    return run.score.scoring_version if run.score else None
+
+
+def comparable(run: Run, previous: Run | None) -> str | None:
+    """Why two runs' scores cannot be compared (None when they can): scores of different
+    scoring versions measure different things."""
+    if previous is None or run.score is None or previous.score is None:
+        return None
+    before, now = version_of(previous), version_of(run)
+    if before != now:
+        return (
+            f"the previous run was scored with version {before} of the rules and this one with "
+            f"version {now}; re-score the property to compare them"
+        )
+    return None
 
 
 def _diff(run: Run, previous: Run | None) -> RunDiff | None:
     if previous is None or run.score is None or previous.score is None:
+        return None
+    if comparable(run, previous) is not None:
         return None
     change = round(run.score.overall_score - previous.score.overall_score, 1)
     return RunDiff(
@@ -83,8 +103,11 @@ async def read_runs(
                 created_at=run.created_at,
                 overall_score=run.score.overall_score if run.score else None,
                 visibility_pct=run.score.visibility_pct if run.score else None,
+                scoring_version=version_of(run),
+                rescored_at=run.score.rescored_at if run.score else None,
                 cost_usd=round(run.cost_usd, 6),
                 diff=_diff(run, previous),
+                note=comparable(run, previous),
             )
         )
     return out
@@ -111,6 +134,7 @@ class CombinedScore(BaseModel):
     bucket: str | None
     surfaces: dict[str, SurfaceScoreNow]
     trend: Trend | None
+    scoring_versions: list[int] = Field(default_factory=list)
     message: str | None = None
 
 
@@ -125,11 +149,15 @@ async def read_score(property_id: uuid.UUID, session: SessionDep) -> CombinedSco
     ]
     latest: dict[str, Run] = {}
     previous: dict[str, Run] = {}
+    older_versions = 0
     for run in runs:
         if run.surface not in latest:
             latest[run.surface] = run
         elif run.surface not in previous:
-            previous[run.surface] = run
+            if version_of(run) == version_of(latest[run.surface]):
+                previous[run.surface] = run
+            else:
+                older_versions += 1
     if not latest:
         return CombinedScore(
             property_id=property_id,
@@ -156,6 +184,12 @@ async def read_score(property_id: uuid.UUID, session: SessionDep) -> CombinedSco
         overall_score=now,
         visibility_pct=visibility,
         bucket=score_bucket(now),
+        scoring_versions=sorted({v for r in latest.values() if (v := version_of(r)) is not None}),
+        message=(
+            "the trend leaves out earlier runs scored with other rules; re-score to include them"
+            if older_versions
+            else None
+        ),
         surfaces={
             s: SurfaceScoreNow(
                 run_id=r.id,
@@ -242,63 +276,3 @@ async def read_domains(property_id: uuid.UUID, session: SessionDep) -> list[Doma
             )
         )
     return sorted(out, key=lambda d: (not d.is_brand_domain, -d.citations, d.domain))
-
-
-class RecommendationsOut(BaseModel):
-    property_id: uuid.UUID
-    audit_id: uuid.UUID | None
-    generated_at: datetime
-    recommendations: list[Recommendation]
-    summary: dict[str, Any]
-
-
-async def build_recommendations(session: SessionDep, property_id: uuid.UUID) -> RecommendationsOut:
-    prop = await property_or_404(session, property_id)
-    audit = await trends.latest_closed_audit(session, property_id)
-    recs: list[Recommendation] = []
-    if audit is not None:
-        queries = [
-            QueryFact(query_id=str(q.id), text=q.text, type=q.type)
-            for q in await list_queries(session, property_id)
-        ]
-        facts: list[AnswerFact] = []
-        for run in audit.runs:
-            for a in await run_answers(session, run.id):
-                if a.status != "ok":
-                    continue
-                facts.append(
-                    AnswerFact(
-                        surface=run.surface,
-                        query_id=str(a.query_id),
-                        presence=a.presence,
-                        llm_rank=a.llm_rank,
-                        sov=a.sov,
-                        entities=[EntityFact.model_validate(e) for e in a.ordered_entities or []],
-                        citation_domains=[c.domain for c in a.citations],
-                    )
-                )
-        recs = recommend(
-            queries,
-            facts,
-            property_name=prop.name,
-            city=prop.city,
-            brand_domains=list(prop.brand_domains or []),
-        )
-    by_priority: dict[str, int] = {}
-    by_type: dict[str, int] = {}
-    for r in recs:
-        by_priority[r.priority] = by_priority.get(r.priority, 0) + 1
-        by_type[r.type] = by_type.get(r.type, 0) + 1
-    return RecommendationsOut(
-        property_id=property_id,
-        audit_id=audit.id if audit else None,
-        generated_at=datetime.now(UTC),
-        recommendations=recs,
-        summary={"total": len(recs), "by_priority": by_priority, "by_type": by_type},
-    )
-
-
-@router.get("/{property_id}/recommendations")
-async def read_recommendations(property_id: uuid.UUID, session: SessionDep) -> RecommendationsOut:
-    """The rule engine over the latest completed (or partial) audit."""
-    return await build_recommendations(session, property_id)

@@ -36,6 +36,7 @@ from db.migrate import upgrade_head_async
 from db.models import Property, Query
 from geo.profile import PropertyProfile
 from surfaces.base import Completion, Prompt
+from surfaces.capabilities import ModelInfo
 from tests.prom import scrape, total
 
 ANSWER = json.dumps(
@@ -45,7 +46,9 @@ ANSWER = json.dumps(
         "answer_summary": "AMLI Aero leads.",
     }
 )
-PRICES = (2.0, 10.0)  # dollars per million input / output tokens
+PRICES = ModelInfo(
+    "test", "max_tokens", True, True, 2.0, 10.0, 10.0
+)  # $ per Mtok in/out, per 1k searches
 
 
 class ScriptedSurface:
@@ -143,7 +146,7 @@ async def test_each_llm_call_is_counted_once_by_outcome(
             ),
         ]
     )
-    acts = AskingActivities(surface, prices=PRICES)
+    acts = AskingActivities(surface, pricing=PRICES)
     await env.run(acts.ask_surface, ask())
     for expected in ("MalformedAnswer", "ProviderTimeout", "RateLimited"):
         with pytest.raises(ApplicationError) as err:

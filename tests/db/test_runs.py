@@ -58,22 +58,11 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
                 stored.append(
                     await runs.record_answer(
                         s,
-                        run_id=run_id,
-                        query_id=q1_id,
-                        query_text="q one",
-                        query_type="branded",
-                        query_weight=1.5,
-                        query_index=1,
-                        sample=0,
-                        total_asks=2,
+                        runs.AskKey(run_id, q1_id, "q one", "branded", 1.5, 1, 0, 2),
                         block=block,
                         scored=scored,
+                        usage=runs.Usage("m", input_tokens=10, output_tokens=20, latency_ms=5),
                         raw_text="{}",
-                        model="m",
-                        input_tokens=10,
-                        output_tokens=20,
-                        latency_ms=5,
-                        attempts=1,
                     )
                 )
         # The repeat stores nothing and reports the same progress.
@@ -84,14 +73,7 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
                 errors.append(
                     await runs.record_error(
                         s,
-                        run_id=run_id,
-                        query_id=q2_id,
-                        query_text="q two",
-                        query_type="local",
-                        query_weight=1.0,
-                        query_index=2,
-                        sample=0,
-                        total_asks=2,
+                        runs.AskKey(run_id, q2_id, "q two", "local", 1.0, 2, 0, 2),
                         error="HTTP 500",
                     )
                 )

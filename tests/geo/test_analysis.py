@@ -1,6 +1,7 @@
 """Cross-model analysis, the rule summary and the recommendation engine on hand-built answers."""
 
 from geo.insights import AnswerFacts, EntityFact, SurfaceFacts, analyze_batch
+from geo.profile import BrandContext
 from geo.recommendations import AnswerFact, QueryFact, recommend
 from geo.recommendations import EntityFact as RecEntity
 from geo.summary import rule_summary
@@ -37,7 +38,7 @@ def test_a_failed_surface_leaves_a_partial_analysis() -> None:
         ),
         SurfaceFacts(surface="claude", status="failed"),
     ]
-    cm = analyze_batch(runs, "Aero", ["aero.com"])
+    cm = analyze_batch(runs, BrandContext(name="Aero", domains=["aero.com"]))
     assert cm.complete is False and cm.missing_surfaces == ["claude"]
     assert cm.surfaces == ["openai"] and cm.agreement_rate is None and cm.pairs == []
     assert [q.query_id for q in cm.queries] == ["q1", "q2"]
@@ -63,7 +64,7 @@ def test_three_surfaces_compare_pairwise() -> None:
             ("perplexity", 55, 50, False, True),
         ]
     ]
-    cm = analyze_batch(runs, "Aero", ["aero.com"])
+    cm = analyze_batch(runs, BrandContext(name="Aero", domains=["aero.com"]))
     assert len(cm.pairs) == 3
     pair = next(p for p in cm.pairs if p.surfaces == ("claude", "openai"))
     assert (pair.score_difference, pair.higher, pair.visibility_difference) == (
@@ -118,7 +119,7 @@ def test_rule_engine() -> None:
         fact("openai", "l1", True, 5, ["aero.com"]),
     ]
     recs = recommend(
-        queries, answers, property_name="Aero", city="Austin", brand_domains=["aero.com"]
+        queries, answers, brand=BrandContext(name="Aero", city="Austin", domains=["aero.com"])
     )
     kinds = [r.type for r in recs]
     assert recs[0].priority == "high"
@@ -155,5 +156,5 @@ def test_maintenance_when_nothing_stands_out() -> None:
             entities=[RecEntity(name="Aero", domain="aero.com", position=1)],
         )
     ]
-    recs = recommend(q, a, property_name="Aero", city="", brand_domains=["aero.com"])
+    recs = recommend(q, a, brand=BrandContext(name="Aero", domains=["aero.com"]))
     assert [r.title for r in recs] == ["Expand query coverage", "Excellent GEO performance"]

@@ -42,9 +42,10 @@ def test_aliases_and_defaults() -> None:
         "flags": ["outdated_info", "made_up_flag"],
     }
     block = parse_answer_block(json.dumps(raw))
+    # Positions are the places in the list of named entities; junk items take none.
     assert [(e.name, e.domain, e.position) for e in block.ordered_entities] == [
         ("A", "a.com", 1),
-        ("B", "", 4),
+        ("B", "", 2),
     ]
     assert [(c.domain, c.entity_ref) for c in block.citations] == [("b.com", ""), ("c.com", "")]
     assert block.answer_summary == "sum" and block.notes.flags == ["outdated_info"]

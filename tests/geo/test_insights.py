@@ -1,4 +1,5 @@
 from geo.insights import AnswerFacts, EntityFact, cross_model
+from geo.profile import BrandContext
 
 
 def facts(qid: str, presence: bool, names: list[tuple[str, str]], cites: list[str]) -> AnswerFacts:
@@ -27,7 +28,7 @@ def test_cross_model_over_three_surfaces() -> None:
         ],
         "perplexity": [facts("q1", True, [("Elan Row", "elan.com")], ["amli.com"])],
     }
-    cm = cross_model(data, "AMLI Aero", ["amli.com"])
+    cm = cross_model(data, BrandContext(name="AMLI Aero", domains=["amli.com"]))
     assert cm.surfaces == ["claude", "openai", "perplexity"]
     # q1: all present → agree; q2: openai False, claude True, perplexity missing (False) → disagree
     assert cm.agreement_rate == 50.0
@@ -42,5 +43,5 @@ def test_cross_model_over_three_surfaces() -> None:
 
 
 def test_single_surface_has_no_agreement() -> None:
-    cm = cross_model({"openai": [facts("q", True, [], [])]}, "X", [])
+    cm = cross_model({"openai": [facts("q", True, [], [])]}, BrandContext(name="X"))
     assert cm.agreement_rate is None and cm.pairs == [] and cm.brand_sov_pct is None

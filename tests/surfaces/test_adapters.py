@@ -22,13 +22,13 @@ PROFILE = PropertyProfile(
     brand_domains=["amli.com"],
 )
 SURFACES = {
-    "openai": ("openai", "gpt-5.5", "/v1"),
-    "claude": ("anthropic", "claude-sonnet-5-5", ""),
+    "openai": ("openai", "gpt-5.5", "/v1", "responses_tool"),
+    "claude": ("anthropic", "claude-sonnet-5-5", "", "server_tool"),
 }
 
 
 def surface(sim: SimServer, name: str):  # type: ignore[no-untyped-def]
-    provider, model, suffix = SURFACES[name]
+    provider, model, suffix, search = SURFACES[name]
     return build_surface(
         SurfaceConfig(
             name=name,
@@ -38,6 +38,7 @@ def surface(sim: SimServer, name: str):  # type: ignore[no-untyped-def]
             api_key=SecretStr("test-key"),
             simulator=True,
             timeout_s=5,
+            web_search=search,
         )
     )
 

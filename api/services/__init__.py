@@ -1,0 +1,1 @@
+"""What the routers and the dashboard read: one place per view, built from the database."""

@@ -1,0 +1,93 @@
+"""An audit's insights: batch status, per-surface scores, cross-model analysis, summary."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas import ScorePublic
+from api.services.runs import score_public
+from db.analysis import brand_of, surface_facts
+from db.models import Audit
+from geo.insights import CrossModel, analyze_batch
+from geo.summary import BatchSummary
+
+BATCH_STATUS = {
+    "queued": "running",
+    "running": "running",
+    "paused": "running",
+    "completed": "complete",
+    "partial": "partial",
+    "failed": "failed",
+    "cancelled": "cancelled",
+}
+MESSAGES = {
+    "running": "Some surfaces are still running - insights may be partial",
+    "complete": "All surfaces complete - insights reflect the full cross-model analysis",
+    "partial": "Some surfaces failed or were cancelled - insights cover the ones that completed",
+    "failed": "No surface completed",
+    "cancelled": "The audit was cancelled - insights cover what was answered",
+}
+
+
+class BatchStatus(BaseModel):
+    complete: bool
+    status: str
+    batchId: uuid.UUID
+    message: str
+
+
+class SurfaceScore(BaseModel):
+    surface: str
+    model: str
+    status: str
+    run_id: uuid.UUID
+    score: ScorePublic | None
+    error_message: str | None
+
+
+class Insights(BaseModel):
+    batchStatus: BatchStatus
+    property_id: uuid.UUID
+    surfaces: list[SurfaceScore]
+    cross_model: CrossModel
+    analysis_stored: bool
+    scoring_version: int
+    rescored_at: datetime | None
+    summary: BatchSummary | None
+
+
+async def insights_of(session: AsyncSession, audit: Audit) -> Insights:
+    """The stored analysis once the batch closed; computed on the fly while it runs."""
+    if audit.insights is not None:
+        analysis = CrossModel.model_validate(audit.insights)
+    else:
+        analysis = analyze_batch(
+            await surface_facts(session, audit), await brand_of(session, audit.property_id)
+        )
+    batch = BATCH_STATUS.get(audit.status, "running")
+    return Insights(
+        batchStatus=BatchStatus(
+            complete=batch == "complete", status=batch, batchId=audit.id, message=MESSAGES[batch]
+        ),
+        property_id=audit.property_id,
+        surfaces=[
+            SurfaceScore(
+                surface=r.surface,
+                model=r.model_name,
+                status=r.status,
+                run_id=r.id,
+                score=score_public(r.score),
+                error_message=r.error_message,
+            )
+            for r in audit.runs
+        ],
+        cross_model=analysis,
+        analysis_stored=audit.insights is not None,
+        scoring_version=audit.scoring_version,
+        rescored_at=audit.rescored_at,
+        summary=BatchSummary.model_validate(audit.summary) if audit.summary else None,
+    )
