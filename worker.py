@@ -24,6 +24,7 @@ from activities.insights import InsightsActivities
 from activities.metrics import prometheus_runtime
 from activities.planning import PlanningActivities
 from activities.recording import RecordingActivities, unusable_charger
+from activities.rescoring import RescoringActivities
 from config.logs import configure_logging
 from config.settings import Settings
 from config.temporal import connect_temporal, ensure_search_attributes
@@ -32,6 +33,7 @@ from surfaces.base import Surface
 from surfaces.factory import build_surface
 from workflows.names import TASK_QUEUE
 from workflows.property_audit import PropertyAuditWorkflow
+from workflows.rescore import RescoreWorkflow
 from workflows.surface_run import SurfaceRunWorkflow
 
 log = logging.getLogger("propertyaudit.worker")
@@ -51,11 +53,12 @@ def build_workers(
         recording = RecordingActivities(sessions)
         batch = BatchActivities(sessions)
         insights = InsightsActivities(sessions)
+        rescoring = RescoringActivities(sessions)
         workers.append(
             Worker(
                 client,
                 task_queue=TASK_QUEUE,
-                workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow],
+                workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow, RescoreWorkflow],
                 activities=[
                     planning.load_audit_plan,
                     planning.open_audit,
@@ -71,6 +74,9 @@ def build_workers(
                     insights.check_alerts,
                     insights.send_alert,
                     batch.complete_batch,
+                    rescoring.rescore_page,
+                    rescoring.rescore_run,
+                    rescoring.reanalyze_audit,
                 ],
                 max_concurrent_activities=64,
                 graceful_shutdown_timeout=timedelta(seconds=10),

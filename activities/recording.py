@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -22,6 +21,7 @@ from activities.payloads import (
     StartRunInput,
 )
 from db import audits, runs
+from geo.rescoring import location_stated
 from geo.scoring import Evidence, score_answer
 
 
@@ -51,12 +51,6 @@ def evidence_of(answer: AskResult) -> Evidence | None:
         prose=answer.natural_response,
         source_urls=[c.url for c in answer.block.citations if c.origin == "search"],
     )
-
-
-def location_stated(analysis: dict[str, Any] | None) -> str | None:
-    brand_analysis = (analysis or {}).get("brand_analysis")
-    stated = brand_analysis.get("location_stated") if isinstance(brand_analysis, dict) else None
-    return stated if isinstance(stated, str) else None
 
 
 async def store_answer(

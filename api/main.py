@@ -18,7 +18,9 @@ from api.routers import (
     insights,
     properties,
     queries,
+    recommendations,
     reports,
+    rescoring,
     runs,
     schedules,
     trends,
@@ -74,7 +76,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     protected = [Depends(require_api_key)]
-    for module in (properties, schedules, trends, queries, audits, insights, reports, runs):
+    for module in (
+        properties,
+        schedules,
+        trends,
+        recommendations,
+        queries,
+        audits,
+        insights,
+        reports,
+        runs,
+        rescoring,
+    ):
         app.include_router(module.router, dependencies=protected, responses=ERROR_RESPONSES)
     install_metrics(app)
     return app

@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
+
+from geo.domains import NotRegistrable, checked_brand_domain
 
 ShortText = Annotated[str, Field(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
@@ -71,18 +81,31 @@ class AddressIn(RequestModel):
     zip: Annotated[str, Field(max_length=20)] = ""
 
 
+def _registrable(value: str) -> str:
+    try:
+        return checked_brand_domain(value)
+    except NotRegistrable as exc:
+        raise ValueError(str(exc)) from exc
+
+
+# A brand's or a competitor's own domain: a registrable name, never a public suffix.
+BrandDomain = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_registrable)]
+
+
 class CompetitorIn(RequestModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     domain: Annotated[str, Field(max_length=255)] = ""
+
+    @field_validator("domain")
+    @classmethod
+    def _registrable_domain(cls, value: str) -> str:
+        return _registrable(value) if value.strip() else ""
 
 
 class PropertyFields(RequestModel):
     address: AddressIn | None = None
     website_url: HttpUrl | None = None
-    brand_domains: (
-        Annotated[list[Annotated[str, Field(min_length=1, max_length=255)]], Field(max_length=20)]
-        | None
-    ) = None
+    brand_domains: Annotated[list[BrandDomain], Field(max_length=20)] | None = None
     competitors: Annotated[list[CompetitorIn], Field(max_length=20)] | None = None
     amenities: Annotated[list[Keyword], Field(max_length=50)] | None = None
     unique_selling_points: Annotated[list[ShortText], Field(max_length=20)] | None = None

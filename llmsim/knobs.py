@@ -1,46 +1,53 @@
-"""The simulator's knobs: environment at start, `POST /_sim/config` at run time."""
+"""The simulator's knobs: `LLMSIM_*` variables at start, `POST /_sim/config` at run time."""
 
 from __future__ import annotations
 
-import os
+import json
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from llmsim.answers import Lies
+
+Rate = Annotated[float, Field(ge=0, le=1)]
 
 
-class SimConfig(BaseModel):
+class SimConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LLMSIM_", extra="ignore")
+
     latency_ms: float = Field(default=0.0, ge=0, le=600_000)
-    latency_jitter: float = Field(default=0.0, ge=0, le=1)
-    error_rate: float = Field(default=0.0, ge=0, le=1)
-    rate_limit_rate: float = Field(default=0.0, ge=0, le=1)
-    malformed_rate: float = Field(default=0.0, ge=0, le=1)
-    slow_rate: float = Field(default=0.0, ge=0, le=1)
+    latency_jitter: Rate = 0.0
+    error_rate: Rate = 0.0
+    rate_limit_rate: Rate = 0.0
+    malformed_rate: Rate = 0.0
+    slow_rate: Rate = 0.0
     slow_ms: float = Field(default=150_000.0, ge=0)
     rpm: int = Field(default=0, ge=0)
     retry_after_s: float = Field(default=1.0, ge=0)
-    auth_fail: list[str] = Field(default_factory=list)
+    # A comma list (or JSON list) of surfaces answered 401.
+    auth_fail: Annotated[list[str], NoDecode] = Field(default_factory=list)
     seed: int = 42
+    # A model that misreports its own answer: positions that disagree with the list's order,
+    # citation domains that disagree with the URL, extractions that claim an unnamed brand.
+    lie_position_rate: Rate = 0.0
+    lie_domain_rate: Rate = 0.0
+    lie_extraction_rate: Rate = 0.0
 
     @field_validator("auth_fail", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
-            return [s.strip() for s in value.split(",") if s.strip()]
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [s.strip() for s in text.split(",") if s.strip()]
         return value
+
+    @property
+    def lies(self) -> Lies:
+        return Lies(position_rate=self.lie_position_rate, domain_rate=self.lie_domain_rate)
 
     @classmethod
     def from_env(cls) -> SimConfig:
-        names = {
-            "latency_ms": "LLMSIM_LATENCY_MS",
-            "latency_jitter": "LLMSIM_LATENCY_JITTER",
-            "error_rate": "LLMSIM_ERROR_RATE",
-            "rate_limit_rate": "LLMSIM_RATE_LIMIT_RATE",
-            "malformed_rate": "LLMSIM_MALFORMED_RATE",
-            "slow_rate": "LLMSIM_SLOW_RATE",
-            "slow_ms": "LLMSIM_SLOW_MS",
-            "rpm": "LLMSIM_RPM",
-            "retry_after_s": "LLMSIM_RETRY_AFTER_S",
-            "auth_fail": "LLMSIM_AUTH_FAIL",
-            "seed": "LLMSIM_SEED",
-        }
-        values = {k: os.environ[v] for k, v in names.items() if os.environ.get(v)}
-        return cls.model_validate(values)
+        return cls()

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 import re
+from dataclasses import dataclass
 from typing import Any
 
 ITEM = re.compile(r"^\s*(\d+)\.\s+\*\*(.+?)\*\*(?:\s+\(([^)]*)\))?\s*[—:-]\s*(.*)$")
@@ -53,8 +56,14 @@ def _tone(text: str) -> str:
     return "neutral"
 
 
-def extract(text: str, brand: str, expected_place: str) -> dict[str, Any]:
-    """Phase 2 over prose: the AnswerBlock and the analysis envelope."""
+def extract(
+    text: str, brand: str, expected_place: str, *, brand_domain: str = "", lie_rate: float = 0.0
+) -> dict[str, Any]:
+    """Phase 2 over prose: the AnswerBlock and the analysis envelope.
+
+    At `lie_rate`, an extraction of prose that never names the brand claims it anyway: first in
+    the list, with a link to its site that the prose never showed (a hallucinating extractor).
+    """
     entities: list[dict[str, Any]] = []
     citations: list[dict[str, str]] = []
     paragraphs: list[str] = []
@@ -86,6 +95,16 @@ def extract(text: str, brand: str, expected_place: str) -> dict[str, Any]:
         place = PLACE.search(brand_line[1])
         stated = place.group(1) if place else None
     tone = _tone(brand_line[1]) if brand_line else ("neutral" if mentioned else "not_mentioned")
+    lie = random.Random(hashlib.sha256(f"extract|{brand}|{text}".encode()).hexdigest())
+    if brand and not mentioned and lie.random() < lie_rate:
+        entities = [
+            {"name": brand, "domain": brand_domain, "rationale": "A top pick.", "position": 1},
+            *({**e, "position": e["position"] + 1} for e in entities),
+        ]
+        if brand_domain:
+            url = f"https://www.{brand_domain}/{re.sub(r'[^a-z0-9]+', '-', brand.lower())}"
+            citations = [{"url": url, "domain": brand_domain, "entity_ref": brand}, *citations]
+        mentioned, brand_line, tone = True, (1, "A top pick."), "positive"
     return {
         "answer_block": {
             "ordered_entities": entities,
@@ -109,17 +128,28 @@ def extract(text: str, brand: str, expected_place: str) -> dict[str, Any]:
     }
 
 
-def parse_extraction_prompt(text: str) -> tuple[str, str, str, str]:
-    """(query, brand, expected place, response) from a phase-2 prompt."""
+@dataclass(frozen=True)
+class ExtractionRequest:
+    """What a phase-2 prompt states: the question, the brand, where it is, and the prose."""
 
+    query: str
+    brand: str
+    place: str
+    domains: list[str]
+    response: str
+
+
+def parse_extraction_prompt(text: str) -> ExtractionRequest:
     def field(label: str) -> str:
         m = re.search(rf"^{re.escape(label)}:\s*(.*)$", text, re.MULTILINE)
         return m.group(1).strip() if m else ""
 
     body = re.search(r"<response>\n(.*)\n</response>", text, re.DOTALL)
-    return (
-        field("Original query"),
-        field("Brand being tracked"),
-        field("Expected location"),
-        body.group(1) if body else "",
+    domains = field("Known brand domains (for inference only)")
+    return ExtractionRequest(
+        query=field("Original query"),
+        brand=field("Brand being tracked"),
+        place=field("Expected location"),
+        domains=[d.strip() for d in domains.split(",") if d.strip() and d.strip() != "—"],
+        response=body.group(1) if body else "",
     )

@@ -168,18 +168,35 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         sample = int(request.headers.get("x-llmsim-sample", "0") or 0)
         if "<analysis>" in prompt and "cross-model audit" in prompt:
             text, kind = json.dumps(write_summary(prompt)), "summary"
-        elif "GEO audit analyzer" in prompt:
-            query, brand, place, response = parse_extraction_prompt(prompt)
-            text, kind = json.dumps(extract(response, brand, place)), "extraction"
+        lies = state.config.lies
+        if "GEO audit analyzer" in prompt:
+            asked = parse_extraction_prompt(prompt)
+            envelope = extract(
+                asked.response,
+                asked.brand,
+                asked.place,
+                brand_domain=asked.domains[0] if asked.domains else "",
+                lie_rate=state.config.lie_extraction_rate,
+            )
+            text, kind = json.dumps(envelope), "extraction"
         elif "Task: Perform a GEO audit" in prompt:
             world, query = parse_structured_prompt(prompt)
-            sim = simulate_answer(world, query, model, seed, sample=sample, web_search=web_search)
+            sim = simulate_answer(
+                world, query, model, seed, sample=sample, web_search=web_search, lies=lies
+            )
             text, sources, kind = json.dumps(sim.block), sim.sources, "structured"
         else:
             world = World.from_header(request.headers.get("x-llmsim-world"))
             query = prompt.strip()
             sim = simulate_answer(
-                world, query, model, seed, sample=sample, natural=True, web_search=web_search
+                world,
+                query,
+                model,
+                seed,
+                sample=sample,
+                natural=True,
+                web_search=web_search,
+                lies=lies,
             )
             text, sources, kind = render(sim.block, query), sim.sources, "natural"
         if body.get("_fault") == "malformed" and kind in ("structured", "extraction"):

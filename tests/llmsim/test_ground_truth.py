@@ -1,14 +1,19 @@
-"""Scoring against the simulator's ground truth, traps for naive matchers included."""
+"""Scoring against the simulator's ground truth, traps for naive matchers included, and a
+model that lies about its own answer at every rate."""
 
 from __future__ import annotations
 
 import itertools
 
-from geo.answer import coerce_answer_block
+import pytest
+
+from geo.answer import AnswerBlock, coerce_answer_block
+from geo.brand import BrandMatcher
+from geo.domains import is_brand_domain
 from geo.panel import generate_panel
-from geo.profile import Address, Competitor, PropertyProfile, brand_context
-from geo.scoring import score_answer
-from llmsim.answers import simulate_answer
+from geo.profile import Address, BrandContext, Competitor, PropertyProfile, brand_context
+from geo.scoring import Evidence, score_answer
+from llmsim.answers import Lies, simulate_answer
 from llmsim.market import World, parse_structured_prompt
 from llmsim.prose import extract, render
 from surfaces.prompts import structured_prompt
@@ -68,26 +73,40 @@ def seed_presence(block: dict[str, object], brand: str, domains: list[str]) -> b
     return brand.lower() in str(block["answer_summary"]).lower()
 
 
-def measure(natural: bool) -> dict[str, float]:
-    seed_fp = 0
+def measure(natural: bool, lie: float = 0.0) -> dict[str, float]:
+    """Presence, rank and link rank against the truth over 5 samples of every question of three
+    profiles on two models; `lie` is the rate of every kind of lie the simulator tells."""
+    lies = Lies(position_rate=lie, domain_rate=lie)
+    seed_fp = claim_fp = claim_rank_ok = claim_link_ok = 0
     tp = fp = fn = tn = rank_ok = ranked = link_ok = 0
-    for profile, model, sample in itertools.product(PROFILES, MODELS, range(3)):
+    for profile, model, sample in itertools.product(PROFILES, MODELS, range(5)):
         brand = brand_context(profile)
         for query in generate_panel(profile):
+            evidence = None
             if natural:
                 sim = simulate_answer(
-                    world_of(profile), query.text, model, 42, sample=sample, natural=True
+                    world_of(profile), query.text, model, 42, sample=sample, natural=True, lies=lies
                 )
+                prose = render(sim.block, query.text)
                 envelope = extract(
-                    render(sim.block, query.text), profile.name, profile.address.city_state()
+                    prose,
+                    profile.name,
+                    profile.address.city_state(),
+                    brand_domain=profile.brand_domains[0],
+                    lie_rate=lie,
                 )
                 block = coerce_answer_block(envelope["answer_block"])
+                evidence = Evidence(prose=prose)
             else:
                 # The world the simulator reads back out of our own prompt.
                 world, asked = parse_structured_prompt(structured_prompt(profile, query.text).user)
-                sim = simulate_answer(world, asked, model, 42, sample=sample)
+                sim = simulate_answer(world, asked, model, 42, sample=sample, lies=lies)
                 block = coerce_answer_block(sim.block)
-            got = score_answer(block, brand)
+            got = score_answer(block, brand, evidence=evidence)
+            claims = trusting_claims(block, brand)
+            claim_fp += claims[0] and not sim.truth.presence
+            claim_rank_ok += claims[1] == sim.truth.rank
+            claim_link_ok += claims[2] == sim.truth.link_rank
             truth = sim.truth
             seed_fp += seed_presence(sim.block, profile.name, profile.brand_domains) and (
                 not truth.presence
@@ -108,20 +127,58 @@ def measure(natural: bool) -> dict[str, float]:
         "rank_exact": rank_ok / ranked,
         "link_rank_exact": link_ok / n,
         "seed_matcher_precision": tp / (tp + seed_fp) if tp + seed_fp else 1.0,
+        # What version 1 of the rules made of the same answers, trusting the model's claims.
+        "claims_presence_precision": tp / (tp + claim_fp) if tp + claim_fp else 1.0,
+        "claims_rank_exact": claim_rank_ok / n,
+        "claims_link_rank_exact": claim_link_ok / n,
     }
 
 
-def test_structured_scoring_matches_ground_truth() -> None:
-    figures = measure(natural=False)
-    print(f"\nstructured ground truth: {figures}")
-    assert figures["answers"] >= 300
-    assert figures["precision"] >= 0.98 and figures["recall"] >= 0.98
-    assert figures["rank_exact"] >= 0.95 and figures["link_rank_exact"] >= 0.95
+def trusting_claims(block: AnswerBlock, brand: BrandContext) -> tuple[bool, int | None, int | None]:
+    """Presence, rank and link rank as the model reported them (scoring version 1)."""
+    matcher = BrandMatcher(brand)
+    rank = next(
+        (
+            e.claimed_position or e.position
+            for e in block.ordered_entities
+            if matcher.entity_is_brand(e)
+        ),
+        None,
+    )
+    presence = rank is not None or matcher.summary_names_brand(block.answer_summary)
+    link = next(
+        (
+            i + 1
+            for i, c in enumerate(block.citations)
+            if is_brand_domain(c.claimed_domain or c.domain, brand.domains)
+        ),
+        None,
+    )
+    return presence, rank, link
 
 
-def test_natural_extraction_and_scoring_match_ground_truth() -> None:
-    figures = measure(natural=True)
-    print(f"\nnatural ground truth: {figures}")
-    assert figures["answers"] >= 300
+LIE_RATES = (0.0, 0.3, 1.0)
+
+
+@pytest.mark.parametrize("lie", LIE_RATES)
+def test_structured_scoring_matches_ground_truth(lie: float) -> None:
+    figures = measure(natural=False, lie=lie)
+    print(f"\nstructured ground truth, lies at {lie:.0%}: {figures}")
+    assert figures["answers"] >= 500
     assert figures["precision"] >= 0.98 and figures["recall"] >= 0.98
-    assert figures["rank_exact"] >= 0.95 and figures["link_rank_exact"] >= 0.95
+    # What the model claims about positions and domains changes nothing: the list and the URLs
+    # are read, so every rank and link rank is the truth.
+    assert figures["rank_exact"] == 1.0 and figures["link_rank_exact"] == 1.0
+    if lie == 1.0:  # trusting the claims, as scoring version 1 did, gets them wrong
+        assert figures["claims_rank_exact"] < 0.8 and figures["claims_link_rank_exact"] < 0.8
+
+
+@pytest.mark.parametrize("lie", LIE_RATES)
+def test_natural_extraction_and_scoring_match_ground_truth(lie: float) -> None:
+    figures = measure(natural=True, lie=lie)
+    print(f"\nnatural ground truth, lies at {lie:.0%}: {figures}")
+    assert figures["answers"] >= 500
+    assert figures["precision"] >= 0.98 and figures["recall"] >= 0.98
+    assert figures["rank_exact"] == 1.0 and figures["link_rank_exact"] == 1.0
+    if lie == 1.0:  # an extraction that claims the unnamed brand fooled version 1
+        assert figures["claims_presence_precision"] < 0.8
