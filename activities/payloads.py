@@ -288,6 +288,7 @@ class OpenAuditInput(BaseModel):
     mode: str = "structured"
     web_search: bool = False
     samples_per_query: int = 1
+    max_cost_usd: float | None = None
 
 
 class AuditRef(BaseModel):

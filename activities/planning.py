@@ -61,6 +61,11 @@ class PlanningActivities:
                     idempotency_key=None,
                     audit_workflow_id=inp.workflow_id,
                     workflow_id_for=inp.run_workflow_ids,
+                    max_cost_usd=inp.max_cost_usd,
+                    searching={
+                        s: self._surfaces[s].capabilities.searches(inp.web_search)
+                        for s in surfaces
+                    },
                 )
             return AuditInput(
                 audit_id=inp.audit_id,
@@ -70,6 +75,7 @@ class PlanningActivities:
                 mode=audit.mode,
                 web_search=audit.web_search,
                 samples_per_query=audit.samples_per_query,
+                max_cost_usd=audit.max_cost_usd,
             )
 
     @activity.defn

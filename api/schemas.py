@@ -171,6 +171,15 @@ class QueryUpdate(RequestModel):
     is_active: bool | None = None
 
 
+class QueriesActivation(RequestModel):
+    """Activate or deactivate many questions at once: the ones named, those of one type, or
+    (with neither) the whole panel."""
+
+    is_active: bool
+    query_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=500)] | None = None
+    type: QueryTypeName | None = None
+
+
 class QueryPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
@@ -189,6 +198,7 @@ class QueryList(BaseModel):
     queries: list[QueryPublic]
     total: int
     by_type: dict[str, int]
+    updated: int | None = None
 
 
 class GenerateResult(BaseModel):
@@ -382,6 +392,9 @@ class ScheduleIn(RequestModel):
     mode: Mode | None = None
     web_search: bool | None = None
     samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1
+    max_cost_usd: Annotated[float, Field(gt=0, le=100_000)] | None = Field(
+        default=None, description="each scheduled audit pauses (reason 'budget') at this cost"
+    )
     paused: bool = False
     note: Annotated[str, Field(max_length=200)] = ""
 
@@ -395,6 +408,7 @@ class ScheduleOut(BaseModel):
     surfaces: list[str]
     mode: str
     samples_per_query: int
+    max_cost_usd: float | None
     paused: bool
     note: str
     next_run_times: list[datetime]

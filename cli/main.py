@@ -7,8 +7,12 @@ http://127.0.0.1:$API_PORT) and PROPERTYAUDIT_API_KEY.
 from __future__ import annotations
 
 import json
+import tempfile
+import time
+import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -80,12 +84,25 @@ def property_list() -> None:
         console.print(table)
 
 
+class Mode(StrEnum):
+    structured = "structured"
+    natural = "natural"
+
+
 @audit_app.command("start")
 def audit_start(
     property_id: Annotated[str, typer.Argument(metavar="PROPERTY", help="property id")],
     surfaces: Annotated[str | None, typer.Option(help="comma list, e.g. openai,claude")] = None,
-    mode: Annotated[str | None, typer.Option(help="structured or natural")] = None,
+    mode: Annotated[Mode | None, typer.Option(help="how each question is asked")] = None,
+    web_search: Annotated[
+        bool | None,
+        typer.Option("--web-search/--no-web-search", help="let the surfaces search the web"),
+    ] = None,
     samples: Annotated[int, typer.Option(min=1, max=5, help="samples per query")] = 1,
+    max_cost: Annotated[
+        float | None, typer.Option(min=0.0001, help="pause the audit once it cost this (USD)")
+    ] = None,
+    paused: Annotated[bool, typer.Option("--paused", help="start paused; resume to begin")] = False,
     follow_: Annotated[
         bool, typer.Option("--follow", help="live bars, then the scorecard")
     ] = False,
@@ -96,7 +113,13 @@ def audit_start(
     if surfaces:
         body["surfaces"] = [s.strip() for s in surfaces.split(",") if s.strip()]
     if mode:
-        body["mode"] = mode
+        body["mode"] = mode.value
+    if web_search is not None:
+        body["web_search"] = web_search
+    if max_cost is not None:
+        body["max_cost_usd"] = max_cost
+    if paused:
+        body["paused"] = True
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
     with api() as client:
         audit = client.post("/audits", json=body, headers=headers)
@@ -139,9 +162,11 @@ def _signal(audit_id: str, name: str, params: dict[str, str] | None = None) -> N
 
 
 @audit_app.command("pause")
-def audit_pause(audit_id: str) -> None:
+def audit_pause(
+    audit_id: str, reason: Annotated[str | None, typer.Option(help="why, for the record")] = None
+) -> None:
     """Pause: no new LLM call starts until resume."""
-    _signal(audit_id, "pause")
+    _signal(audit_id, "pause", {"reason": reason} if reason else None)
 
 
 @audit_app.command("resume")
@@ -169,13 +194,13 @@ def audit_report(
 ) -> None:
     """The audit's report: Markdown to the terminal, or an HTML page to open."""
     with api() as client:
-        settings = Settings()
-        url = f"{settings.propertyaudit_api_url}/audits/{audit_id}/report?format=html"
         if open_:
-            import webbrowser
-
-            webbrowser.open(url)
-            console.print(f"opened {url}")
+            # Fetched with the API key, then opened from a file: a browser sends no key.
+            html = client.text(f"/audits/{audit_id}/report", params={"format": "html"})
+            target = output or Path(tempfile.gettempdir()) / f"propertyaudit-{audit_id}.html"
+            target.write_text(html)
+            webbrowser.open(target.resolve().as_uri())
+            console.print(f"opened {target}")
             return
         text = client.text(f"/audits/{audit_id}/report", params={"format": format})
         if output:
@@ -196,6 +221,64 @@ def audit_list(
         params["property_id"] = property_id
     with api() as client:
         console.print(audit_table(client.get("/audits", params=params)))
+
+
+@audit_app.command("delete")
+def audit_delete(audit_id: str) -> None:
+    """Delete a closed audit with its runs, answers and scores."""
+    with api() as client:
+        client.request("DELETE", f"/audits/{audit_id}")
+        console.print(f"deleted audit {audit_id}")
+
+
+class Target(StrEnum):
+    run = "run"
+    audit = "audit"
+    property = "property"
+    all = "all"
+
+
+RESCORE_PATHS = {
+    "run": "/runs/{id}/rescore",
+    "audit": "/audits/{id}/rescore",
+    "property": "/properties/{id}/rescore",
+    "all": "/rescore",
+}
+
+
+@app.command("rescore")
+def rescore(
+    target: Annotated[Target, typer.Argument(help="what to re-score")],
+    target_id: Annotated[
+        str | None, typer.Argument(metavar="ID", help="its id (not for all)")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="again, even if this version already ran")] = False,
+    wait: Annotated[bool, typer.Option(help="wait for the figures")] = True,
+) -> None:
+    """Re-score stored answers with today's rules (no LLM call): a run, an audit, a property
+    or all."""
+    if (target_id is None) != (target == Target.all):
+        raise typer.BadParameter("give an id for run, audit and property; none for all")
+    path = RESCORE_PATHS[target.value].format(id=target_id)
+    with api() as client:
+        state = client.post(path, params={"force": "true"} if force else {})
+        console.print(f"re-scoring {state['workflow_id']}: {state['status']}")
+        while wait and state["status"] == "running":
+            time.sleep(0.5)
+            state = client.get(f"/rescores/{state['workflow_id']}")
+        p = state.get("progress") or {}
+        if p:
+            console.print(
+                f"{state['status']}: {p['audits']} audits, {p['runs']} runs, {p['answers']} answers"
+                f" re-scored with rules v{p['scoring_version']}; {p['changed_answers']} changed"
+                + (
+                    f"; {p['skipped_open_audits']} audits still open, left alone"
+                    if p["skipped_open_audits"]
+                    else ""
+                )
+            )
+        if state["status"] not in ("running", "completed"):
+            raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -194,7 +194,7 @@ async def set_paused(
         await session.execute(
             update(Audit)
             .where(Audit.id == audit_id, Audit.status.in_(("running", "paused")))
-            .values(status=status, pause_reason=reason if paused else None)
+            .values(status=status, pause_reason=(reason or "")[:200] or None if paused else None)
         )
     if run_id is not None:
         await session.execute(
@@ -202,3 +202,17 @@ async def set_paused(
             .where(Run.id == run_id, Run.status.in_(("running", "paused")))
             .values(status=status, last_updated_at=utcnow())
         )
+
+
+async def delete_audit(session: AsyncSession, audit_id: uuid.UUID) -> None:
+    """The audit and everything under it (the database cascades: runs, answers, citations,
+    scores, revisions)."""
+    await session.execute(delete(Audit).where(Audit.id == audit_id))
+
+
+async def delete_run(session: AsyncSession, run_id: uuid.UUID, audit_id: uuid.UUID) -> None:
+    """One run and everything under it; its audit too when no run is left."""
+    await session.execute(delete(Run).where(Run.id == run_id))
+    left = await session.scalar(select(Run.id).where(Run.batch_id == audit_id).limit(1))
+    if left is None:
+        await delete_audit(session, audit_id)

@@ -77,8 +77,17 @@ async def domain_timeline(session: AsyncSession, property_id: uuid.UUID) -> list
 async def purge_runs(
     session: AsyncSession, property_id: uuid.UUID, surfaces: list[str] | None
 ) -> tuple[int, int]:
-    """Delete closed runs (and audits left empty); open ones are kept. (runs, audits) deleted."""
-    stmt = select(Run.id).where(Run.property_id == property_id, Run.status.in_(FINAL_RUN_STATUSES))
+    """Delete the runs of closed audits (and audits left empty); an audit still running keeps
+    every run, finished or not, so its batch completes and its analysis reads what it asked.
+    Returns (runs, audits) deleted."""
+    closed = select(Audit.id).where(
+        Audit.property_id == property_id, Audit.status.in_(FINAL_AUDIT_STATUSES)
+    )
+    stmt = select(Run.id).where(
+        Run.property_id == property_id,
+        Run.status.in_(FINAL_RUN_STATUSES),
+        Run.batch_id.in_(closed),
+    )
     if surfaces:
         stmt = stmt.where(Run.surface.in_(surfaces))
     ids = list((await session.scalars(stmt)).all())

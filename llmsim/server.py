@@ -217,9 +217,12 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         if error is not None or body is None:
             return error or JSONResponse({}, status_code=500)
         prompt = _user_text(body.get("messages", []))
-        text, _, _ = answer(request, body, "", prompt, model, web_search=False)
+        # Perplexity's sonar models search on every call and return their sources beside the
+        # message, in `citations` and `search_results`.
+        searching = model.startswith("sonar")
+        text, sources, _ = answer(request, body, "", prompt, model, web_search=searching)
         state.count("chat.completions", model, surface, 200)
-        return JSONResponse(chat_completion(model, prompt, text))
+        return JSONResponse(chat_completion(model, prompt, text, sources if searching else None))
 
     @app.post("/v1/responses")
     async def responses(request: Request) -> JSONResponse:

@@ -11,9 +11,21 @@ def tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
-def chat_completion(model: str, prompt: str, text: str) -> dict[str, Any]:
+def chat_completion(
+    model: str, prompt: str, text: str, sources: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """A Chat Completions body; with `sources`, Perplexity's `citations` and `search_results`."""
     p, c = tokens(prompt), tokens(text)
+    extra: dict[str, Any] = {}
+    if sources is not None:
+        extra = {
+            "citations": [url for url, _ in sources],
+            "search_results": [
+                {"title": title, "url": url, "date": None} for url, title in sources
+            ],
+        }
     return {
+        **extra,
         "id": f"chatcmpl-sim-{uuid.uuid4().hex[:20]}",
         "object": "chat.completion",
         "created": int(time.time()),

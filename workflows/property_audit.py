@@ -184,6 +184,7 @@ class PropertyAuditWorkflow:
                 mode=inp.mode,
                 web_search=inp.web_search,
                 samples_per_query=inp.samples_per_query,
+                max_cost_usd=inp.max_cost_usd,
             ),
             "open scheduled audit",
         )

@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, status
+from fastapi import APIRouter, Header, HTTPException, Query, Response, status
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowHandle
@@ -121,6 +121,7 @@ async def start_audit(
             max_cost_usd=body.max_cost_usd,
             audit_workflow_id=audit_workflow_id(str(audit_id)),
             workflow_id_for={s: surface_workflow_id(str(audit_id), s) for s in surfaces},
+            searching={s: configured[s].capabilities.searches(web_search) for s in surfaces},
         )
         # The worker must see these rows before the workflow's first activity reads them.
         await session.commit()
@@ -338,9 +339,13 @@ async def _signal(
 
 @router.post("/{audit_id}/pause", status_code=status.HTTP_202_ACCEPTED)
 async def pause_audit(
-    audit_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+    audit_id: uuid.UUID,
+    session: SessionDep,
+    temporal: TemporalDep,
+    reason: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, str]:
-    return await _signal(session, temporal, audit_id, "pause")
+    """No new LLM call starts until resume; `reason` is shown as the pause reason."""
+    return await _signal(session, temporal, audit_id, "pause", (reason or "")[:200] or None)
 
 
 @router.post("/{audit_id}/resume", status_code=status.HTTP_202_ACCEPTED)
@@ -358,3 +363,16 @@ async def cancel_audit(
     reason: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, str]:
     return await _signal(session, temporal, audit_id, "cancel", (reason or "")[:500] or None)
+
+
+@router.delete("/{audit_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_audit(audit_id: uuid.UUID, session: SessionDep) -> Response:
+    """Delete a closed audit with its runs, answers, citations, scores and insights (409 while
+    it runs: cancel it first)."""
+    audit = await audit_or_404(session, audit_id)
+    if audit.status not in FINAL_AUDIT_STATUSES:
+        raise HTTPException(
+            status_code=409, detail=f"audit {audit_id} is {audit.status}; cancel it first"
+        )
+    await audit_store.delete_audit(session, audit.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -21,6 +21,7 @@ from api.schemas import (
     PropertyCreate,
     PropertyPublic,
     PropertyUpdate,
+    QueriesActivation,
     QueryCreate,
     QueryList,
     QueryPublic,
@@ -155,6 +156,32 @@ async def read_queries(
         total=len(rows),
         by_type=dict(Counter(q.type for q in rows)),
     )
+
+
+@router.patch("/{property_id}/queries")
+async def activate_queries(
+    property_id: uuid.UUID, body: QueriesActivation, session: SessionDep
+) -> QueryList:
+    """Activate or deactivate many questions at once (audits ask only active ones)."""
+    await property_or_404(session, property_id)
+    rows = await list_queries(session, property_id)
+    chosen = rows
+    if body.query_ids is not None:
+        by_id = {q.id: q for q in rows}
+        unknown = [str(i) for i in body.query_ids if i not in by_id]
+        if unknown:
+            raise HTTPException(
+                status_code=404, detail=f"not questions of property {property_id}: {unknown}"
+            )
+        chosen = [by_id[i] for i in dict.fromkeys(body.query_ids)]
+    if body.type is not None:
+        chosen = [q for q in chosen if q.type == body.type]
+    for q in chosen:
+        q.is_active = body.is_active
+    await session.flush()
+    listed = await read_queries(property_id, session)
+    listed.updated = len(chosen)
+    return listed
 
 
 @router.post("/{property_id}/queries", status_code=status.HTTP_201_CREATED)

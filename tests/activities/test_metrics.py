@@ -46,9 +46,8 @@ ANSWER = json.dumps(
         "answer_summary": "AMLI Aero leads.",
     }
 )
-PRICES = ModelInfo(
-    "test", "max_tokens", True, True, 2.0, 10.0, 10.0
-)  # $ per Mtok in/out, per 1k searches
+# Dollars per million input and output tokens, and per thousand web searches.
+PRICES = ModelInfo("test", "max_tokens", True, True, 2.0, 10.0, 10.0)
 
 
 class ScriptedSurface:

@@ -45,3 +45,42 @@ def test_cross_model_over_three_surfaces() -> None:
 def test_single_surface_has_no_agreement() -> None:
     cm = cross_model({"openai": [facts("q", True, [], [])]}, BrandContext(name="X"))
     assert cm.agreement_rate is None and cm.pairs == [] and cm.brand_sov_pct is None
+
+
+def test_the_brand_is_never_its_own_competitor_in_any_spelling() -> None:
+    """Leaderboard, consensus and divergence recognise the brand with the scorer's matcher."""
+    from geo.recommendations import AnswerFact, QueryFact, recommend
+    from geo.recommendations import EntityFact as RecEntity
+
+    brand = BrandContext(name="AMLI Aero", domains=["amli.com"])
+    spellings = [
+        ("AMLI Aero Apartments", ""),
+        ("Aero by AMLI", ""),
+        ("Kearny Mesa Aero", "sandiego.amli.com"),  # on a brand subdomain, with its own word
+        ("Vista Park", "vista.com"),
+    ]
+    data = {
+        "openai": [facts("q1", True, spellings, [])],
+        "claude": [facts("q1", True, list(reversed(spellings)), [])],
+    }
+    cm = cross_model(data, brand)
+    assert [c.name for c in cm.competitors] == ["Vista Park"]
+    assert cm.consensus_entities == ["vista park"]
+    assert cm.divergent_entities == {"claude": [], "openai": []}
+
+    answers = [
+        AnswerFact(
+            surface="openai",
+            query_id="q1",
+            presence=True,
+            llm_rank=5,
+            entities=[
+                RecEntity(name=n, domain=d, position=i + 1) for i, (n, d) in enumerate(spellings)
+            ],
+        )
+    ]
+    recs = recommend(
+        [QueryFact(query_id="q1", text="Best pool", type="category")], answers, brand=brand
+    )
+    gap = next(r for r in recs if r.type == "content_gap")
+    assert gap.competitor_context is not None and gap.competitor_context["name"] == "Vista Park"

@@ -2,7 +2,15 @@ import pytest
 
 from geo.answer import AnswerBlock, Citation, Entity, Notes
 from geo.profile import BrandContext
-from geo.scoring import ScoredAnswer, aggregate_run, rank_points, score_answer, score_bucket
+from geo.scoring import (
+    Evidence,
+    ScoredAnswer,
+    aggregate_run,
+    rank_points,
+    score_answer,
+    score_bucket,
+)
+from geo.stats import wilson_interval
 
 BRAND = BrandContext(name="AMLI Aero", domains=["amli.com"])
 
@@ -146,3 +154,93 @@ def test_empty_run() -> None:
 )
 def test_buckets(score: float, bucket: str) -> None:
     assert score_bucket(score) == bucket
+
+
+def test_samples_do_not_narrow_visibility_beyond_the_questions() -> None:
+    """Five samples of four questions, each question always answered the same way: the
+    interval is the one of four observations, not of twenty."""
+    present = score_answer(block([("AMLI Aero", "amli.com")]), BRAND)
+    absent = score_answer(block([("X", "x.com")]), BRAND)
+    answers = [
+        ScoredAnswer(query_id=q, score=present if q in ("q1", "q2") else absent)
+        for q in ("q1", "q2", "q3", "q4")
+        for _ in range(5)
+    ]
+    run = aggregate_run(answers)
+    low, high = wilson_interval(2, 4) or (0.0, 0.0)
+    assert run.visibility_ci == (round(100 * low, 2), round(100 * high, 2))
+    one_sample_each = aggregate_run([a for i, a in enumerate(answers) if i % 5 == 0])
+    assert run.visibility_ci == one_sample_each.visibility_ci  # copies add no evidence
+    naive = wilson_interval(10, 20) or (0.0, 0.0)
+    assert run.visibility_ci[1] - run.visibility_ci[0] > 100 * (naive[1] - naive[0])
+
+
+def test_rank_is_the_place_in_the_list_not_the_claimed_position() -> None:
+    lying = AnswerBlock(
+        ordered_entities=[
+            Entity(name="Vista Park", domain="vista.com", position=1, claimed_position=3),
+            Entity(name="Elan Row", domain="elan.com", position=2, claimed_position=2),
+            Entity(name="AMLI Aero", domain="amli.com", position=3, claimed_position=1),
+        ],
+        citations=[
+            # The model calls a rival's page the brand's, and the brand's page a rival's.
+            Citation(url="https://www.vista.com/x", domain="vista.com", claimed_domain="amli.com"),
+            Citation(url="https://amli.com/aero", domain="amli.com", claimed_domain="zillow.com"),
+        ],
+        answer_summary="Renters like Vista Park.",
+    )
+    s = score_answer(lying, BRAND)
+    assert (s.llm_rank, s.link_rank, s.sov) == (3, 2, 0.5)
+    assert s.brand_citations == [False, True]
+
+
+def test_a_citation_domain_is_its_urls_host_whatever_the_model_wrote() -> None:
+    from geo.answer import coerce_answer_block
+
+    parsed = coerce_answer_block(
+        {
+            "ordered_entities": [{"name": "AMLI Aero", "domain": "amli.com", "position": 7}],
+            "citations": [{"url": "https://WWW.Vista.com/p", "domain": "amli.com"}],
+        }
+    )
+    assert parsed.ordered_entities[0].position == 1
+    assert parsed.ordered_entities[0].claimed_position == 7
+    assert (parsed.citations[0].domain, parsed.citations[0].claimed_domain) == (
+        "vista.com",
+        "amli.com",
+    )
+    assert score_answer(parsed, BRAND).link_rank is None
+
+
+PROSE = """Here are places renters often consider:
+
+1. **Vista Park** (vista.com) — quiet. [vista.com](https://www.vista.com/sd)
+2. **Elan Row** — near transit.
+"""
+
+
+def test_natural_presence_needs_the_prose_to_name_or_link_the_brand() -> None:
+    # The extraction claims the brand, first, with a link the prose never showed.
+    claimed = AnswerBlock(
+        ordered_entities=[
+            Entity(name="AMLI Aero", domain="amli.com", position=1),
+            Entity(name="Vista Park", domain="vista.com", position=2),
+        ],
+        citations=[
+            Citation(url="https://www.amli.com/aero", domain="amli.com"),
+            Citation(url="https://www.vista.com/sd", domain="vista.com"),
+        ],
+        answer_summary="AMLI Aero is the top pick.",
+    )
+    s = score_answer(claimed, BRAND, evidence=Evidence(prose=PROSE))
+    assert (s.presence, s.llm_rank, s.link_rank) == (False, None, None)
+    assert "possible_hallucination" in s.flags and s.breakdown.accuracy == 0
+    assert s.shown_citations == [False, True]
+    named = PROSE + "\n3. **Aero by AMLI** — rooftop pool.\n"
+    s = score_answer(claimed, BRAND, evidence=Evidence(prose=named))
+    assert s.presence and s.llm_rank == 1
+    linked = PROSE + "\nSee also [amli.com](https://www.amli.com/aero)."
+    assert score_answer(claimed, BRAND, evidence=Evidence(prose=linked)).presence
+    # A web-search source the reader saw counts as a link, too.
+    sourced = Evidence(prose=PROSE, source_urls=["https://sandiego.amli.com/aero"])
+    assert score_answer(claimed, BRAND, evidence=sourced).presence

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from temporalio.exceptions import ApplicationError
@@ -174,3 +176,70 @@ async def test_structured_with_web_search_keeps_json_and_sources(sim: SimServer,
     await adapter.close()
     block = parse_answer_block(completion.text)
     assert {c.url for c in block.citations} == {s.url for s in completion.sources}
+
+
+def engine(sim: SimServer, model: str, **capabilities: object):  # type: ignore[no-untyped-def]
+    """An OpenAI-compatible engine added through EXTRA_SURFACES."""
+    return build_surface(
+        SurfaceConfig(
+            name="engine",
+            provider="openai",
+            model=model,
+            base_url=sim.url + "/v1",
+            api_key=SecretStr("k"),
+            simulator=True,
+            timeout_s=5,
+            **capabilities,  # type: ignore[arg-type]
+        )
+    )
+
+
+async def test_an_engine_without_the_search_tool_never_gets_it(sim: SimServer) -> None:
+    adapter = engine(sim, "llama-4-70b")
+    prompt = structured_prompt(PROFILE, "Best apartments in San Diego").model_copy(
+        update={"web_search": True}
+    )
+    completion = await adapter.complete(prompt)
+    await adapter.close()
+    # Chat Completions, not OpenAI's Responses API with its web_search tool.
+    assert sim.stats()["by_api"] == {"chat.completions": 1}
+    assert completion.web_searches == 0 and not completion.sources
+    parse_answer_block(completion.text)
+
+
+async def test_an_engine_that_declares_the_search_tool_gets_it(sim: SimServer) -> None:
+    adapter = engine(sim, "gpt-5.5", web_search="responses_tool")
+    prompt = structured_prompt(PROFILE, "Best apartments in San Diego").model_copy(
+        update={"web_search": True}
+    )
+    completion = await adapter.complete(prompt)
+    await adapter.close()
+    assert sim.stats()["by_api"] == {"responses": 1} and completion.web_searches == 1
+
+
+async def test_perplexity_style_citations_become_sources(sim: SimServer) -> None:
+    adapter = engine(sim, "sonar-pro", web_search="always")
+    completion = await adapter.complete(structured_prompt(PROFILE, "Best apartments near UTC"))
+    await adapter.close()
+    block = parse_answer_block(completion.text)
+    # The engine's own `citations` / `search_results` fields are read, one source per URL.
+    assert completion.sources and {s.url for s in completion.sources} == {
+        c.url for c in block.citations
+    }
+    assert all(s.title for s in completion.sources)  # titles from search_results
+    assert completion.web_searches == 1  # billed per request, as the engine charges
+    assert sim.stats()["by_api"] == {"chat.completions": 1}
+
+
+async def test_an_engine_without_strict_schema_gets_no_response_format(sim: SimServer) -> None:
+    adapter = engine(sim, "llama-4-70b", json_schema=False, temperature=False)
+    prompt = structured_prompt(PROFILE, "x").model_copy(update={"temperature": 0.8})
+    captured: list[dict[str, object]] = []
+
+    async def record(request: httpx.Request) -> None:
+        captured.append(json.loads(request.content))
+
+    adapter._client._client.event_hooks["request"].append(record)  # type: ignore[attr-defined]
+    await adapter.complete(prompt)
+    await adapter.close()
+    assert "response_format" not in captured[0] and "temperature" not in captured[0]

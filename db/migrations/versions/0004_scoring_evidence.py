@@ -45,6 +45,8 @@ def upgrade() -> None:
     with op.batch_alter_table('audits', schema=None) as batch_op:
         batch_op.add_column(sa.Column('scoring_version', sa.Integer(), nullable=False, server_default='1'))
         batch_op.add_column(sa.Column('rescored_at', sa.DateTime(timezone=True), nullable=True))
+        # A pause may carry the operator's own reason, not only "requested" or "budget".
+        batch_op.alter_column('pause_reason', existing_type=sa.String(length=40), type_=sa.String(length=200), existing_nullable=True)
 
     op.create_table(
         'revisions',
@@ -88,7 +90,7 @@ def downgrade() -> None:
     op.drop_table('unusable_calls')
     op.drop_table('revisions')
     for table, columns in (
-        ('audits', ('rescored_at', 'scoring_version')),
+        ('audits', ('rescored_at', 'scoring_version')),  # pause_reason stays 200 wide
         ('scores', ('rescored_at', 'scoring_version')),
         ('runs', ('web_searches', 'wasted_cost_usd')),
         ('citations', ('origin', 'claimed_domain')),
