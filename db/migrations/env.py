@@ -39,9 +39,20 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration rebuilds a SQLite table by dropping the old one; with foreign keys
+        # enforced, that drop deletes every child row (ON DELETE CASCADE). The pragma only
+        # takes effect outside a transaction, so it is set and committed first.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left rows without their parents: {broken[:5]}")
 
 
 async def run_async_migrations() -> None:
