@@ -71,7 +71,8 @@ async def store_once(
 
 
 async def previous_audit(session: AsyncSession, audit: Audit) -> Audit | None:
-    """The property's last audit that finished before this one (completed or partial)."""
+    """The property's last audit that finished before this one (completed or partial) and was
+    scored by the same rules: a drop between two versions of the rules is no drop."""
     return await session.scalar(
         select(Audit)
         .where(
@@ -79,6 +80,7 @@ async def previous_audit(session: AsyncSession, audit: Audit) -> Audit | None:
             Audit.id != audit.id,
             Audit.status.in_(CLOSED_OK),
             Audit.created_at < audit.created_at,
+            Audit.scoring_version == audit.scoring_version,
         )
         .order_by(Audit.created_at.desc())
         .limit(1)

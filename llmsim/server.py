@@ -31,6 +31,9 @@ class SimState:
 
     def reset_stats(self) -> None:
         self.total = 0
+        # Requests being answered now, and the most at once, per surface.
+        self.in_flight: Counter[str] = Counter()
+        self.max_in_flight: Counter[str] = Counter()
         # Fingerprints (never the keys) of the credentials clients sent, to prove a key was used.
         self.key_fingerprints: set[str] = set()
         self.counters: dict[str, Counter[str]] = {
@@ -42,6 +45,13 @@ class SimState:
             "by_kind": Counter(),
             "by_fault": Counter(),
         }
+
+    def enter(self, surface: str) -> None:
+        self.in_flight[surface] += 1
+        self.max_in_flight[surface] = max(self.max_in_flight[surface], self.in_flight[surface])
+
+    def leave(self, surface: str) -> None:
+        self.in_flight[surface] = max(0, self.in_flight[surface] - 1)
 
     def count(self, api: str, model: str, surface: str, status: int) -> None:
         self.total += 1
@@ -77,6 +87,17 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
     state = SimState(config or SimConfig.from_env())
     app = FastAPI(title="llmsim", description="Offline LLM simulator for PropertyAudit")
     app.state.sim = state
+
+    @app.middleware("http")
+    async def in_flight(request: Request, call_next: Any) -> Any:
+        if not request.url.path.startswith("/v1"):
+            return await call_next(request)
+        surface = request.headers.get("x-llmsim-surface", "unknown")
+        state.enter(surface)
+        try:
+            return await call_next(request)
+        finally:
+            state.leave(surface)
 
     async def simulate(
         request: Request, api: str, default_surface: str
@@ -166,10 +187,10 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         sources: list[tuple[str, str]] = []
         seed = state.config.seed
         sample = int(request.headers.get("x-llmsim-sample", "0") or 0)
+        lies = state.config.lies
         if "<analysis>" in prompt and "cross-model audit" in prompt:
             text, kind = json.dumps(write_summary(prompt)), "summary"
-        lies = state.config.lies
-        if "GEO audit analyzer" in prompt:
+        elif "GEO audit analyzer" in prompt:
             asked = parse_extraction_prompt(prompt)
             envelope = extract(
                 asked.response,
@@ -256,6 +277,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         return {
             "requests": state.total,
             **{k: dict(v) for k, v in state.counters.items()},
+            "max_in_flight": dict(state.max_in_flight),
             "key_fingerprints": sorted(state.key_fingerprints),
         }
 

@@ -32,9 +32,8 @@ class AnthropicSurface:
         )
 
     async def complete(self, prompt: Prompt) -> Completion:
+        # No temperature: this SDK's Messages API takes none (samples vary on their own).
         kwargs: dict[str, Any] = {}
-        if self.capabilities.temperature and prompt.temperature is not None:
-            kwargs["temperature"] = prompt.temperature
         if prompt.web_search and self.capabilities.web_search == "server_tool":
             kwargs["tools"] = [WEB_SEARCH_TOOL]
         elif prompt.json_schema is not None and self.capabilities.json_schema:

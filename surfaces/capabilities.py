@@ -68,9 +68,10 @@ MODEL_TABLE: tuple[tuple[str, ModelInfo], ...] = (
     (r"^gpt-4\.1", ModelInfo("gpt-4.1", "max_tokens", False, True, 2.00, 8.00, 25.0)),
     (r"^gpt-4o-mini", ModelInfo("gpt-4o-mini", "max_tokens", True, True, 0.15, 0.60, 25.0)),
     (r"^gpt-4o", ModelInfo("gpt-4o", "max_tokens", True, True, 2.50, 10.00, 25.0)),
-    (r"^claude-(opus)", ModelInfo("claude-opus", "max_tokens", True, True, 15.00, 75.00)),
-    (r"^claude-(sonnet)", ModelInfo("claude-sonnet", "max_tokens", True, True, 3.00, 15.00)),
-    (r"^claude-(haiku)", ModelInfo("claude-haiku", "max_tokens", True, True, 1.00, 5.00)),
+    # Today's Messages API takes no temperature.
+    (r"^claude-(opus)", ModelInfo("claude-opus", "max_tokens", False, True, 15.00, 75.00)),
+    (r"^claude-(sonnet)", ModelInfo("claude-sonnet", "max_tokens", False, True, 3.00, 15.00)),
+    (r"^claude-(haiku)", ModelInfo("claude-haiku", "max_tokens", False, True, 1.00, 5.00)),
     (r"^claude-3", ModelInfo("claude-3", "max_tokens", True, False, 3.00, 15.00)),
     (r"^sonar-pro", ModelInfo("perplexity-sonar-pro", "max_tokens", True, True, 3.00, 15.00)),
     (r"^sonar", ModelInfo("perplexity-sonar", "max_tokens", True, True, 1.00, 1.00, 8.0)),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import time
 from collections import Counter
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 
+from config.temporal import connect_temporal
 from geo.profile import Address, Competitor, PropertyProfile
 from llmsim.answers import simulate_answer
 from llmsim.market import parse_structured_prompt
@@ -141,3 +145,106 @@ def test_injected_429_and_5xx_are_retried_to_completion(live: Live) -> None:
     assert sum(stats.get(code, 0) for code in ("500", "503", "529")) > 0
     # Every successful answer was bought exactly once.
     assert live.sim_stats()["by_kind"]["structured"] == 2 * panel
+
+
+def test_a_lying_model_scores_what_its_answers_show(live: Live) -> None:
+    """Positions that claim first place, citation domains that disagree with their URLs, and
+    extractions that claim the unnamed brand: stored scores are what a person reads off the
+    list and the links."""
+    prop = live.new_property(name="Lying Loft Residences")
+    live.sim_config(lie_position_rate=1.0, lie_domain_rate=1.0, lie_extraction_rate=0.5)
+    try:
+        structured = live.api.post("/audits", json={"property_id": prop["id"]}).json()
+        natural = live.api.post(
+            "/audits", json={"property_id": prop["id"], "mode": "natural", "surfaces": ["claude"]}
+        ).json()
+        states = [live.wait_audit(a["audit_id"]) for a in (structured, natural)]
+    finally:
+        live.sim_config(lie_position_rate=0.0, lie_domain_rate=0.0, lie_extraction_rate=0.0)
+    assert [s["status"] for s in states] == ["completed", "completed"]
+    profile = profile_from(prop)
+    seed = live.sim.get("/_sim/config").json()["seed"]
+    claimed_other = claimed_domain_other = hallucinations = 0
+    for state, natural_mode in ((states[0], False), (states[1], True)):
+        for ref in state["runs"]:
+            detail = live.api.get(f"/runs/{ref['run_id']}").json()
+            for answer in detail["answers"]:
+                if natural_mode:
+                    world = parse_structured_prompt(structured_prompt(profile, "x").user)[0]
+                    truth = simulate_answer(
+                        world, answer["query_text"], detail["model"], seed, natural=True
+                    ).truth
+                else:
+                    world, asked = parse_structured_prompt(
+                        structured_prompt(profile, answer["query_text"]).user
+                    )
+                    truth = simulate_answer(world, asked, detail["model"], seed).truth
+                got = (answer["presence"], answer["llm_rank"], answer["link_rank"])
+                assert got == (truth.presence, truth.rank, truth.link_rank), answer["query_text"]
+                assert answer["scoring_version"] == 2
+                claimed_other += any(
+                    e["claimed_position"] != e["position"] for e in answer["ordered_entities"]
+                )
+                claimed_domain_other += any(
+                    c["claimed_domain"] != c["domain"] for c in answer["citations"]
+                )
+                hallucinations += "possible_hallucination" in answer["flags"] and not truth.presence
+    assert claimed_other > 10 and claimed_domain_other > 10  # the claims were kept, and wrong
+    assert hallucinations > 0  # an extraction claiming the unnamed brand is flagged
+
+
+def test_no_surface_has_more_calls_in_flight_than_its_limit(live: Live) -> None:
+    prop = live.new_property(name="Bounded Bay")
+    live.sim.post("/_sim/stats/reset")
+    live.sim_config(latency_ms=120)
+    try:
+        body = live.api.post(
+            "/audits",
+            json={"property_id": prop["id"], "surfaces": ["openai", "claude", "perplexity"]},
+        ).json()
+        assert live.wait_audit(body["audit_id"])["status"] == "completed"
+    finally:
+        live.sim_config(latency_ms=20)
+    peak = live.sim_stats()["max_in_flight"]
+    # LLM_MAX_CONCURRENCY=4 for the defaults, max_concurrency 3 for perplexity (conftest).
+    assert peak["openai"] == 4 and peak["claude"] == 4 and peak["perplexity"] == 3, peak
+
+
+def test_the_web_ui_tells_the_story_of_the_audit(live: Live) -> None:
+    prop = live.new_property(name="Storied Square")
+    body = live.api.post("/audits", json={"property_id": prop["id"]}).json()
+    live.wait_audit(body["audit_id"])
+    panel = prop["panel"]["total"]
+
+    async def read() -> tuple[list[str | None], list[str]]:
+        client = await connect_temporal(live.stack.settings)
+        parent = await client.get_workflow_handle(body["workflow_id"]).describe()
+        child = client.get_workflow_handle(f"{body['workflow_id']}-claude")
+        described = await child.describe()
+        history = await child.fetch_history()
+        summaries = [
+            await client.data_converter.decode([e.user_metadata.summary], [str])
+            for e in history.events
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            and e.HasField("user_metadata")
+        ]
+        return (
+            [
+                await parent.static_summary(),
+                await parent.static_details(),
+                await described.static_summary(),
+                await described.static_details(),
+            ],
+            [s[0] for s in summaries],
+        )
+
+    (p_summary, p_details, c_summary, c_details), activities = asyncio.run(read())
+    assert p_summary == f"Storied Square · openai, claude · {panel} queries"
+    assert p_details and "**Property:** Storied Square (San Diego, CA)" in p_details
+    assert c_summary and c_summary.startswith("claude (") and f"{panel} queries × 1" in c_summary
+    assert c_details and "**Surface:** claude" in c_details
+    asks = [a for a in activities if re.match(rf"claude · q\d+/{panel} · ", a)]
+    assert len(asks) == panel, activities[:5]
+    assert "claude · start run" in activities and any(
+        a.startswith("claude · finish run") for a in activities
+    )

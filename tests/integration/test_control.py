@@ -200,11 +200,12 @@ def test_a_schedule_starts_ordinary_audits(live: Live) -> None:
     assert made.json()["interval_minutes"] == 60 and made.json()["next_run_times"]
     changed = live.api.put(
         f"/properties/{pid}/schedule",
-        json={"cron": "0 6 * * MON", "surfaces": ["openai", "claude"]},
+        json={"cron": "0 6 * * MON", "surfaces": ["openai", "claude"], "max_cost_usd": 50},
     )
     assert changed.status_code == 200
     shown = live.api.get(f"/properties/{pid}/schedule").json()
     assert (shown["cron"], shown["interval_minutes"]) == ("0 6 * * MON", None)
+    assert shown["max_cost_usd"] == 50
     assert shown["surfaces"] == ["openai", "claude"] and len(shown["next_run_times"]) >= 2
 
     live.temporal("schedule", "trigger", "--schedule-id", shown["schedule_id"])
@@ -215,6 +216,7 @@ def test_a_schedule_starts_ordinary_audits(live: Live) -> None:
     final = live.wait_audit(aid)
     assert final["status"] == "completed"
     assert final["workflow_id"].startswith(f"audit-scheduled-{pid}")
+    assert final["max_cost_usd"] == 50  # scheduled audits carry their budget too
     assert {r["surface"] for r in final["runs"]} == {"openai", "claude"}
     rows = live.workflows(f'PropertyId="{pid}"', expect=3)
     assert sorted(r["type"]["name"] for r in rows) == ["PropertyAudit", "SurfaceRun", "SurfaceRun"]

@@ -88,3 +88,23 @@ def test_stats_count_by_status_and_config_validates(sim: SimServer) -> None:
     assert r.status_code == 400
     stats = sim.stats()
     assert stats["by_status"] == {"401": 1, "400": 1}
+
+
+def test_each_kind_of_prompt_gets_its_kind_of_answer(sim: SimServer) -> None:
+    """Summary, extraction, structured and natural prompts are told apart."""
+    import json as _json
+
+    from surfaces.prompts import extraction_prompt, natural_prompt, summary_prompt
+
+    prompts = {
+        "summary": summary_prompt("AMLI Aero", _json.dumps({"visibility": {"openai": 50}})),
+        "extraction": extraction_prompt(PROFILE, "q", "1. **AMLI Aero** — nice."),
+        "structured": structured_prompt(PROFILE, "Best apartments in San Diego"),
+        "natural": natural_prompt("Best apartments in San Diego"),
+    }
+    for prompt in prompts.values():
+        httpx.post(
+            f"{sim.url}/v1/chat/completions",
+            json={"model": "gpt-5.5", "messages": [{"role": "user", "content": prompt.user}]},
+        ).raise_for_status()
+    assert sim.stats()["by_kind"] == {kind: 1 for kind in prompts}

@@ -1,0 +1,141 @@
+"""Rows for tests, written through the same data-access functions the activities use: a property
+with its panel, and closed audits whose answers were scored by today's rules."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db import audits, runs
+from db.analysis import brand_of, store_once, surface_facts
+from db.models import Audit, Property, Query
+from db.properties import add_queries
+from geo.answer import AnswerBlock, Citation, Entity
+from geo.insights import analyze_batch
+from geo.panel import PanelQuery
+from geo.profile import BrandContext
+from geo.scoring import score_answer
+
+Sessions = async_sessionmaker[AsyncSession]
+BRAND = {"name": "AMLI Aero", "brand_domains": ["amli.com"], "city": "San Diego", "state": "CA"}
+
+
+def block(
+    names: list[str], cites: list[str] = (), summary: str = "Several places fit."
+) -> AnswerBlock:  # type: ignore[assignment]
+    """An answer listing `names` (domains made from them) and citing one page per domain."""
+    return AnswerBlock(
+        ordered_entities=[
+            Entity(name=n, domain=_domain(n), position=i + 1) for i, n in enumerate(names)
+        ],
+        citations=[Citation(url=f"https://www.{d}/page", domain=d) for d in cites],
+        answer_summary=summary,
+    )
+
+
+def _domain(name: str) -> str:
+    return "amli.com" if name == "AMLI Aero" else name.lower().replace(" ", "") + ".com"
+
+
+async def new_property(sessions: Sessions, questions: list[str], **fields: object) -> uuid.UUID:
+    async with sessions() as s, s.begin():
+        prop = Property(**{**BRAND, **fields})
+        s.add(prop)
+        await s.flush()
+        await add_queries(
+            s,
+            prop,
+            [PanelQuery(text=q, type="category", weight=1.0) for q in questions],
+            generated=True,
+        )
+        return prop.id
+
+
+@dataclass
+class AuditSpec:
+    """One audit: per surface, the answer to each question (by text)."""
+
+    answers: dict[str, dict[str, AnswerBlock]]
+    status: str = "completed"
+    created_at: datetime | None = None
+    summary: dict[str, object] | None = None
+    run_status: dict[str, str] = field(default_factory=dict)
+
+
+async def new_audit(sessions: Sessions, property_id: uuid.UUID, spec: AuditSpec) -> uuid.UUID:
+    """An audit with its runs and scored answers; closed (with its analysis) unless its status
+    says it is still open."""
+    audit_id = uuid.uuid4()
+    surfaces = list(spec.answers)
+    async with sessions() as s, s.begin():
+        questions = {
+            q.text: q.id
+            for q in await s.scalars(select(Query).where(Query.property_id == property_id))
+        }
+        audit = await audits.create_audit(
+            s,
+            audit_id=audit_id,
+            property_id=property_id,
+            surfaces=surfaces,
+            models={x: f"{x}-model" for x in surfaces},
+            mode="structured",
+            web_search=False,
+            samples_per_query=1,
+            query_count=len(questions),
+            idempotency_key=None,
+            audit_workflow_id=f"audit-{audit_id}",
+            workflow_id_for={x: f"audit-{audit_id}-{x}" for x in surfaces},
+        )
+        run_ids = {r.surface: r.id for r in audit.runs}
+        brand = await brand_of(s, property_id)
+    for surface, answers in spec.answers.items():
+        async with sessions() as s, s.begin():
+            for index, (text, answer) in enumerate(answers.items(), start=1):
+                await runs.record_answer(
+                    s,
+                    runs.AskKey(
+                        run_ids[surface],
+                        questions[text],
+                        text,
+                        "category",
+                        1.0,
+                        index,
+                        0,
+                        len(answers),
+                    ),
+                    block=answer,
+                    scored=score_answer(answer, brand),
+                    usage=runs.Usage(
+                        f"{surface}-model", input_tokens=100, output_tokens=50, cost_usd=0.001
+                    ),
+                    raw_text=answer.model_dump_json(),
+                )
+    closed = spec.status in audits.FINAL_AUDIT_STATUSES
+    async with sessions() as s, s.begin():
+        for surface, run_id in run_ids.items():
+            status = spec.run_status.get(surface, "completed" if closed else "running")
+            if status in audits.FINAL_RUN_STATUSES:
+                await runs.finish_run(s, run_id, status=status, error_message=None)
+            else:
+                await runs.start_run(s, run_id, model="m", query_count=1, total_asks=1)
+        values: dict[str, object] = {"status": spec.status}
+        if spec.created_at is not None:
+            values["created_at"] = spec.created_at
+        if spec.summary is not None:
+            values["summary"] = spec.summary
+        await s.execute(update(Audit).where(Audit.id == audit_id).values(**values))
+    if closed:
+        async with sessions() as s, s.begin():
+            stored = await audits.get_audit(s, audit_id)
+            assert stored is not None
+            analysis = analyze_batch(await surface_facts(s, stored), await brand_of(s, property_id))
+            await store_once(s, audit_id, "insights", analysis.model_dump(mode="json"))
+    return audit_id
+
+
+def brand() -> BrandContext:
+    return BrandContext(name=str(BRAND["name"]), domains=list(BRAND["brand_domains"]))  # type: ignore[call-overload]
