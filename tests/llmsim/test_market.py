@@ -107,4 +107,4 @@ def test_each_kind_of_prompt_gets_its_kind_of_answer(sim: SimServer) -> None:
             f"{sim.url}/v1/chat/completions",
             json={"model": "gpt-5.5", "messages": [{"role": "user", "content": prompt.user}]},
         ).raise_for_status()
-    assert sim.stats()["by_kind"] == {kind: 1 for kind in prompts}
+    assert sim.stats()["by_kind"] == dict.fromkeys(prompts, 1)
