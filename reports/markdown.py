@@ -20,7 +20,9 @@ def render_markdown(data: ReportData) -> str:
             f" · {data.samples_per_query} samples per question"
             if data.samples_per_query > 1
             else ""
-        ),
+        )
+        + f" · scoring rules v{data.scoring_version}"
+        + (f", re-scored {data.rescored_at:%Y-%m-%d %H:%M} UTC" if data.rescored_at else ""),
         "",
     ]
     if data.summary:

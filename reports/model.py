@@ -58,6 +58,8 @@ class ReportData(BaseModel):
     status: str
     mode: str
     web_search: bool
+    scoring_version: int = 2
+    rescored_at: datetime | None = None
     samples_per_query: int
     surfaces: list[str]
     cards: list[SurfaceCard]

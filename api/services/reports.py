@@ -85,6 +85,8 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
         audit_id=str(audit.id),
         created_at=audit.created_at,
         status=audit.status,
+        scoring_version=audit.scoring_version,
+        rescored_at=audit.rescored_at,
         mode=audit.mode,
         web_search=audit.web_search,
         samples_per_query=audit.samples_per_query,
