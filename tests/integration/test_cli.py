@@ -66,3 +66,79 @@ def test_cli_adds_starts_follows_shows_and_steers(live: Live, tmp_path: Path) ->
     bad_file = tmp_path / "bad.yaml"
     bad_file.write_text("- just\n- a list\n")
     assert cli(live, "property", "add", str(bad_file)).returncode != 0
+
+
+def test_cli_options_match_the_readme(live: Live, tmp_path: Path) -> None:
+    """start with mode, web search, samples, budget and paused; pause with a reason; rescore;
+    report --open fetches the page with the key and opens a file."""
+    prop = live.new_property(name="Optioned Oaks")
+    started = cli(
+        live,
+        "audit",
+        "start",
+        prop["id"],
+        "--surfaces",
+        "openai",
+        "--mode",
+        "natural",
+        "--web-search",
+        "--samples",
+        "2",
+        "--max-cost",
+        "5",
+        "--paused",
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    aid = re.search(r"audit ([0-9a-f-]{36})", started.stdout).group(1)  # type: ignore[union-attr]
+    state = live.api.get(f"/audits/{aid}").json()
+    assert (state["mode"], state["web_search"], state["samples_per_query"]) == ("natural", True, 2)
+    assert state["max_cost_usd"] == 5
+    live.wait_for("paused", lambda: live.api.get(f"/audits/{aid}").json()["paused"])
+    assert cli(live, "audit", "resume", aid).returncode == 0
+    assert (
+        cli(live, "audit", "pause", aid, "--reason", "waiting for the new photos").returncode == 0
+    )
+    paused = live.wait_for(
+        "paused with the reason",
+        lambda: (
+            (s := live.api.get(f"/audits/{aid}").json())["pause_reason"]
+            == "waiting for the new photos"
+            and s
+        ),
+    )
+    assert paused["paused"]
+    assert cli(live, "audit", "resume", aid).returncode == 0
+    live.wait_audit(aid)
+
+    rescored = cli(live, "rescore", "audit", aid)
+    assert rescored.returncode == 0, rescored.stdout + rescored.stderr
+    assert "completed: 1 audits, 1 runs" in rescored.stdout
+    assert cli(live, "rescore", "all", aid).returncode != 0  # no id for "all"
+
+    opened = tmp_path / "opened.txt"
+    env_browser = f"{sys.executable} -c \"import sys; open('{opened}', 'w').write(sys.argv[1])\" %s"
+    report = tmp_path / "report.html"
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli.main",
+            "audit",
+            "report",
+            aid,
+            "--open",
+            "--output",
+            str(report),
+        ],
+        env={**os.environ, "PROPERTYAUDIT_API_URL": live.stack.api_url, "BROWSER": env_browser},
+        text=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "<html" in report.read_text().lower()
+    assert live.wait_for("the browser", lambda: opened.exists() and opened.read_text()).startswith(
+        "file://"
+    )
+    assert cli(live, "audit", "delete", aid).returncode == 0
+    assert live.api.get(f"/audits/{aid}").status_code == 404

@@ -59,4 +59,3 @@ def test_rescore_endpoints_start_once_per_target_and_version(live: Live) -> None
         assert live.api.post(path).status_code == 404
     assert live.api.get("/rescores/rescore-audit-nope").status_code == 404
     assert live.sim_stats()["requests"] == calls  # not one LLM call
-
