@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.deps import require_api_key
+from api.auth import authenticate
+from api.errors import install_error_handlers
+from api.guards import RequestGuard
 from api.metrics import install_metrics
+from api.ratelimit import PaidWorkLimiter
+from api.reconciler import reconcile_forever
 from api.routers import (
     audits,
     health,
     insights,
+    orgs,
+    panel,
     properties,
     queries,
     recommendations,
@@ -32,64 +39,91 @@ from config.temporal import connect_temporal
 from db.engine import make_engine, make_sessionmaker
 
 log = logging.getLogger("propertyaudit.api")
+ROUTERS = (
+    properties,
+    panel,
+    schedules,
+    trends,
+    recommendations,
+    queries,
+    audits,
+    insights,
+    reports,
+    runs,
+    rescoring,
+    orgs,
+)
+
+
+class MissingApiKey(RuntimeError):
+    """Production without PROPERTYAUDIT_API_KEY: the API would be open to anyone."""
+
+
+def check_exposure(settings: Settings) -> None:
+    """Refuse to serve production without a key; warn loudly in development."""
+    if settings.propertyaudit_api_key is not None:
+        return
+    if settings.propertyaudit_env == "production":
+        raise MissingApiKey(
+            "PROPERTYAUDIT_ENV=production and PROPERTYAUDIT_API_KEY is not set: refusing to "
+            "start an API anyone could use (set a long random key)"
+        )
+    log.warning(
+        "PROPERTYAUDIT_API_KEY is not set: the API is OPEN, anyone who reaches this port can "
+        "read, change and delete every property and start paid audits. Fine on a laptop; "
+        "set the key (and PROPERTYAUDIT_ENV=production) anywhere else."
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    check_exposure(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         app.state.settings = settings
         app.state.sessions = make_sessionmaker(engine)
+        app.state.paid_limiter = PaidWorkLimiter(
+            settings.rate_limit_paid, settings.rate_limit_storage
+        )
         # Lazy: the API starts (and /healthz answers) even while Temporal is still coming up.
         app.state.temporal = await connect_temporal(settings, lazy=True)
+        reconciler = asyncio.create_task(reconcile_forever(app.state.sessions, app.state.temporal))
         yield
+        reconciler.cancel()
+        with suppress(asyncio.CancelledError):
+            await reconciler
         await engine.dispose()
 
     app = FastAPI(
         title="PropertyAudit",
-        version="0.1.0",
+        version="0.2.0",
         description="Durable GEO audits of a property's visibility in AI assistants' answers.",
         lifespan=lifespan,
+        # Served below behind the same key as the API (the schema is no one else's business).
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
-
-    @app.exception_handler(IntegrityError)
-    async def integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
-        return JSONResponse(
-            {"detail": "the request conflicts with stored data (duplicate or missing reference)"},
-            status_code=409,
-        )
-
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(InterfaceError)
-    @app.exception_handler(OSError)
-    @app.exception_handler(TimeoutError)
-    async def unavailable(_: Request, exc: Exception) -> JSONResponse:
-        # The database (or the network to it) is down: nothing the client did wrong.
-        log.warning("backing service unavailable: %s", exc)
-        return JSONResponse(
-            {"detail": "the database is unavailable; try again shortly"},
-            status_code=503,
-            headers={"Retry-After": "5"},
-        )
-
+    app.state.settings = settings
+    install_error_handlers(app)
     app.include_router(health.router)
-    protected = [Depends(require_api_key)]
-    for module in (
-        properties,
-        schedules,
-        trends,
-        recommendations,
-        queries,
-        audits,
-        insights,
-        reports,
-        runs,
-        rescoring,
-    ):
+    protected = [Depends(authenticate)]
+    for module in ROUTERS:
         app.include_router(module.router, dependencies=protected, responses=ERROR_RESPONSES)
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=protected)
+    async def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=protected)
+    async def docs(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="PropertyAudit API")
+
     install_metrics(app)
+    # Outermost, so an oversized body is refused before anything reads it.
+    app.add_middleware(RequestGuard, max_bytes=settings.max_request_bytes)
     return app
 
 

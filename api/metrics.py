@@ -4,9 +4,9 @@ The worker serves the Temporal SDK's metrics and the LLM and audit counters on i
 (activities/metrics.py); these are what only the API sees. Every app has its own registry, so
 apps made in tests do not share counts.
 
-/metrics follows the API key like every endpoint but the health checks. A scraper can send the
-key as `X-API-Key` (Prometheus `http_headers`) or as `Authorization: Bearer <key>` (what every
-Prometheus sends from `authorization: {credentials: …}`); the Bearer form is accepted here only.
+/metrics counts every organisation's audits, so it needs the admin key when one is configured.
+A scraper can send it as `X-API-Key` (Prometheus `http_headers`) or as
+`Authorization: Bearer <key>` (what Prometheus sends from `authorization: {credentials: …}`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import time
 from typing import Annotated
 
 import prometheus_client
-from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import SettingsDep, require_api_key
+from api.auth import AdminDep
 from db.models import Audit
 
 AUDIT_STATUSES = ("queued", "running", "paused", "completed", "partial", "failed", "cancelled")
@@ -121,21 +121,12 @@ def get_metrics(request: Request) -> ApiMetrics:
 MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
 
 
-def require_metrics_key(
-    settings: SettingsDep,
-    x_api_key: Annotated[str | None, Header()] = None,
-    authorization: Annotated[str | None, Header()] = None,
-) -> None:
-    scheme, _, credentials = (authorization or "").partition(" ")
-    bearer = credentials.strip() if scheme.lower() == "bearer" else None
-    require_api_key(settings, x_api_key or bearer or None)
-
-
 router = APIRouter()
 
 
-@router.get("/metrics", include_in_schema=False, dependencies=[Depends(require_metrics_key)])
-async def metrics_endpoint(request: Request, metrics: MetricsDep) -> Response:
+@router.get("/metrics", include_in_schema=False)
+async def metrics_endpoint(request: Request, metrics: MetricsDep, _: AdminDep) -> Response:
+    """Counts across every organisation: the admin key only (or no key configured)."""
     await metrics.read_audits(request)
     return Response(
         prometheus_client.generate_latest(metrics.registry),

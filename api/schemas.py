@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Query
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -20,8 +19,6 @@ from pydantic import (
 from geo.domains import NotRegistrable, checked_brand_domain
 
 ShortText = Annotated[str, Field(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")]
 Keyword = Annotated[str, Field(min_length=1, max_length=120)]
 QueryTypeName = Literal["branded", "category", "comparison", "local", "faq", "voice_search"]
 Mode = Literal["structured", "natural"]
@@ -126,6 +123,9 @@ class PropertyFields(RequestModel):
 
 class PropertyCreate(PropertyFields):
     name: Annotated[str, Field(min_length=1, max_length=200)]
+    org_id: uuid.UUID | None = Field(
+        default=None, description="admin key only: the organisation the property belongs to"
+    )
 
 
 class PropertyUpdate(PropertyFields):
@@ -142,6 +142,7 @@ class AddressOut(BaseModel):
 
 class PropertyPublic(BaseModel):
     id: uuid.UUID
+    org_id: uuid.UUID | None
     name: str
     address: AddressOut
     website_url: str

@@ -141,7 +141,7 @@ async def resolve(host: str, port: int) -> list[Address]:
     )
     found: list[Address] = []
     for *_, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
         if address not in found:
             found.append(address)
     return found
@@ -190,7 +190,9 @@ async def post_json(
         "User-Agent": "PropertyAudit-Alerts/0.2",
     }
     # trust_env off: a proxy from the environment would connect to a name, not the address.
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=False, trust_env=False
+    ) as client:
         response = await client.post(
             target,
             json=payload,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from config.egress import EgressPolicy
 from surfaces.capabilities import TokenParam
 from surfaces.config import SurfaceConfig
 
@@ -70,6 +71,21 @@ class Settings(BaseSettings):
 
     propertyaudit_api_key: SecretStr | None = None
     propertyaudit_api_url: str = ""
+    # production: the API refuses to start without PROPERTYAUDIT_API_KEY.
+    propertyaudit_env: Literal["development", "production"] = "development"
+
+    # Spending and volume: a panel's size, each audit's budget, paid starts per key.
+    max_panel_size: int = Field(default=200, ge=1, le=5000)
+    default_max_cost_usd: float | None = Field(default=25.0, gt=0)
+    max_cost_usd_limit: float = Field(default=1000.0, gt=0)
+    # Starts of paid work (audits, schedules) per API key, in the `limits` notation
+    # ("600/minute", "10/second;5000/hour"); "" turns it off.
+    rate_limit_paid: str = "600/minute"
+    rate_limit_storage: str = "memory://"
+    max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    # Hosts or CIDRs alert webhooks may reach although they are not public (a private network's
+    # receiver, on purpose); everything else internal is refused (config/egress.py).
+    webhook_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     llm_max_concurrency: int = 8
     llm_max_rps: float = 0.0
@@ -85,6 +101,17 @@ class Settings(BaseSettings):
     #   "key_env": "PERPLEXITY_API_KEY"}]
     extra_surfaces: list[ExtraSurface] = Field(default_factory=list)
     _extra_keys: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @field_validator("webhook_allow", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @property
+    def egress(self) -> EgressPolicy:
+        return EgressPolicy.parse(self.webhook_allow)
 
     @model_validator(mode="after")
     def _derive_addresses(self) -> Settings:

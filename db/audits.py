@@ -87,14 +87,17 @@ async def get_audit(session: AsyncSession, audit_id: uuid.UUID) -> Audit | None:
     )
 
 
-async def list_audits(
-    session: AsyncSession, property_id: uuid.UUID | None, limit: int, offset: int
-) -> list[Audit]:
-    stmt = select(Audit).options(selectinload(Audit.runs).selectinload(Run.score))
-    if property_id is not None:
-        stmt = stmt.where(Audit.property_id == property_id)
-    stmt = stmt.order_by(Audit.created_at.desc()).limit(limit).offset(offset)
-    return list((await session.scalars(stmt)).all())
+async def audits_by_ids(session: AsyncSession, ids: list[uuid.UUID]) -> list[Audit]:
+    """The audits with their runs and scores, in the order of `ids`."""
+    if not ids:
+        return []
+    stmt = (
+        select(Audit)
+        .where(Audit.id.in_(ids))
+        .options(selectinload(Audit.runs).selectinload(Run.score))
+    )
+    found = {a.id: a for a in (await session.scalars(stmt)).all()}
+    return [found[i] for i in ids if i in found]
 
 
 async def mark_running(session: AsyncSession, audit_id: uuid.UUID) -> None:

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
+from api.auth import CallerDep
 from api.deps import SessionDep
 from api.lookups import audit_or_404
 from api.services.insights import Insights, insights_of
@@ -14,6 +15,6 @@ router = APIRouter(prefix="/audits", tags=["insights"])
 
 
 @router.get("/{audit_id}/insights")
-async def read_insights(audit_id: uuid.UUID, session: SessionDep) -> Insights:
+async def read_insights(audit_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Insights:
     """The stored analysis once the batch closed; computed on the fly while it runs."""
-    return await insights_of(session, await audit_or_404(session, audit_id))
+    return await insights_of(session, await audit_or_404(session, audit_id, caller))

@@ -1,35 +1,22 @@
-"""Property profiles and their query panels."""
+"""Property profiles: create, read, change, delete."""
 
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 
-from fastapi import APIRouter, HTTPException, Response, status
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from temporalio.service import RPCError
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from sqlalchemy import func, select
 
-from api.deps import SessionDep, TemporalDep
+from api.auth import CallerDep
+from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import property_or_404
-from api.routers.schedules import delete_schedule
-from api.schemas import (
-    AddressOut,
-    GenerateResult,
-    Limit,
-    Offset,
-    PropertyCreate,
-    PropertyPublic,
-    PropertyUpdate,
-    QueriesActivation,
-    QueryCreate,
-    QueryList,
-    QueryPublic,
-)
-from db.models import Property
-from db.properties import add_queries, apply_profile, generate_queries, list_queries
+from api.paging import Limit, Offset, total_header
+from api.schemas import AddressOut, PropertyCreate, PropertyPublic, PropertyUpdate
+from api.services.deletion import delete_property_everywhere
+from config.egress import EgressRefused, check_url
+from db.models import Organisation, Property
+from db.properties import apply_profile
 from geo.domains import infer_brand_domains, normalize_domain
-from geo.panel import PanelQuery
 
 router = APIRouter(prefix="/properties", tags=["properties"])
 
@@ -37,6 +24,7 @@ router = APIRouter(prefix="/properties", tags=["properties"])
 def to_public(prop: Property) -> PropertyPublic:
     return PropertyPublic(
         id=prop.id,
+        org_id=prop.org_id,
         name=prop.name,
         address=AddressOut(
             street=prop.street,
@@ -59,11 +47,16 @@ def to_public(prop: Property) -> PropertyPublic:
     )
 
 
-def _fields(body: PropertyCreate | PropertyUpdate) -> dict[str, object]:
-    data = body.model_dump(exclude_unset=True)
+def _fields(body: PropertyCreate | PropertyUpdate, settings: SettingsDep) -> dict[str, object]:
+    data = body.model_dump(exclude_unset=True, exclude={"org_id"})
     for url_field in ("website_url", "alert_webhook_url"):
         if url_field in data:
             data[url_field] = str(data[url_field] or "")
+    if data.get("alert_webhook_url"):
+        try:
+            check_url(str(data["alert_webhook_url"]), settings.egress)
+        except EgressRefused as exc:
+            raise HTTPException(status_code=422, detail=f"alert_webhook_url: {exc}") from exc
     if data.get("brand_domains") is not None:
         data["brand_domains"] = [d for d in map(normalize_domain, data["brand_domains"]) if d]
     if data.get("competitors") is not None:
@@ -75,10 +68,20 @@ def _fields(body: PropertyCreate | PropertyUpdate) -> dict[str, object]:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_property(body: PropertyCreate, session: SessionDep) -> PropertyPublic:
-    """Create a property profile; brand domains default to the website's host."""
-    prop = Property(name=body.name.strip())
-    apply_profile(prop, _fields(body))
+async def create_property(
+    body: PropertyCreate, session: SessionDep, caller: CallerDep, settings: SettingsDep
+) -> PropertyPublic:
+    """Create a property profile in the caller's organisation (the admin may name one);
+    brand domains default to the website's host."""
+    org_id = caller.org_id
+    if body.org_id is not None:
+        if not caller.admin:
+            raise HTTPException(status_code=403, detail="only the admin key places properties")
+        if await session.get(Organisation, body.org_id) is None:
+            raise HTTPException(status_code=422, detail=f"organisation {body.org_id} not found")
+        org_id = body.org_id
+    prop = Property(name=body.name.strip(), org_id=org_id)
+    apply_profile(prop, _fields(body, settings))
     if not prop.brand_domains:
         prop.brand_domains = infer_brand_domains(prop.website_url, prop.name)
     session.add(prop)
@@ -89,25 +92,39 @@ async def create_property(body: PropertyCreate, session: SessionDep) -> Property
 
 @router.get("")
 async def list_properties(
-    session: SessionDep, limit: Limit = 50, offset: Offset = 0
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[PropertyPublic]:
+    """The caller's properties, newest first; `X-Total-Count` gives how many there are."""
+    stmt = caller.scope(select(Property))
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total_header(response, total)
     rows = await session.scalars(
-        select(Property).order_by(Property.created_at.desc()).limit(limit).offset(offset)
+        stmt.order_by(Property.created_at.desc()).limit(limit).offset(offset)
     )
-    return [to_public(p) for p in rows]
+    return [to_public(p) for p in rows.all()]
 
 
 @router.get("/{property_id}")
-async def read_property(property_id: uuid.UUID, session: SessionDep) -> PropertyPublic:
-    return to_public(await property_or_404(session, property_id))
+async def read_property(
+    property_id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> PropertyPublic:
+    return to_public(await property_or_404(session, property_id, caller))
 
 
 @router.patch("/{property_id}")
 async def update_property(
-    property_id: uuid.UUID, body: PropertyUpdate, session: SessionDep
+    property_id: uuid.UUID,
+    body: PropertyUpdate,
+    session: SessionDep,
+    caller: CallerDep,
+    settings: SettingsDep,
 ) -> PropertyPublic:
-    prop = await property_or_404(session, property_id)
-    apply_profile(prop, _fields(body))
+    prop = await property_or_404(session, property_id, caller)
+    apply_profile(prop, _fields(body, settings))
     await session.flush()
     await session.refresh(prop)
     return to_public(prop)
@@ -115,92 +132,19 @@ async def update_property(
 
 @router.delete("/{property_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_property(
-    property_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+    property_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    temporal: TemporalDep,
+    caller: CallerDep,
+    force: bool = Query(
+        default=False, description="cancel its running audits, wait for them to close, delete"
+    ),
 ) -> Response:
-    """Delete the property, its panel, its audit history and its schedule."""
-    prop = await property_or_404(session, property_id)
-    try:
-        await delete_schedule(temporal, prop.id)
-    except RPCError as exc:
-        raise HTTPException(
-            status_code=503,
-            detail="Temporal is unavailable, so the property's schedule could "
-            "not be removed; nothing was deleted",
-        ) from exc
-    await session.delete(prop)
+    """Delete the property, its panel, its audit history and its schedule. A running audit
+    blocks it (409 naming the audit) unless `force=true`."""
+    prop = await property_or_404(session, property_id, caller)
+    await delete_property_everywhere(
+        session, request.app.state.sessions, temporal, prop, force=force
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.post("/{property_id}/queries/generate", status_code=status.HTTP_201_CREATED)
-async def generate_panel(property_id: uuid.UUID, session: SessionDep) -> GenerateResult:
-    """Build the deterministic panel; running it again adds only what is missing."""
-    prop = await property_or_404(session, property_id)
-    created, existing = await generate_queries(session, prop)
-    everything = await list_queries(session, prop.id)
-    return GenerateResult(
-        generated=len(created),
-        already_present=existing,
-        total=len(everything),
-        queries=[QueryPublic.model_validate(q) for q in everything],
-    )
-
-
-@router.get("/{property_id}/queries")
-async def read_queries(
-    property_id: uuid.UUID, session: SessionDep, active_only: bool = False
-) -> QueryList:
-    await property_or_404(session, property_id)
-    rows = await list_queries(session, property_id, active_only=active_only)
-    return QueryList(
-        queries=[QueryPublic.model_validate(q) for q in rows],
-        total=len(rows),
-        by_type=dict(Counter(q.type for q in rows)),
-    )
-
-
-@router.patch("/{property_id}/queries")
-async def activate_queries(
-    property_id: uuid.UUID, body: QueriesActivation, session: SessionDep
-) -> QueryList:
-    """Activate or deactivate many questions at once (audits ask only active ones)."""
-    await property_or_404(session, property_id)
-    rows = await list_queries(session, property_id)
-    chosen = rows
-    if body.query_ids is not None:
-        by_id = {q.id: q for q in rows}
-        unknown = [str(i) for i in body.query_ids if i not in by_id]
-        if unknown:
-            raise HTTPException(
-                status_code=404, detail=f"not questions of property {property_id}: {unknown}"
-            )
-        chosen = [by_id[i] for i in dict.fromkeys(body.query_ids)]
-    if body.type is not None:
-        chosen = [q for q in chosen if q.type == body.type]
-    for q in chosen:
-        q.is_active = body.is_active
-    await session.flush()
-    listed = await read_queries(property_id, session)
-    listed.updated = len(chosen)
-    return listed
-
-
-@router.post("/{property_id}/queries", status_code=status.HTTP_201_CREATED)
-async def create_query(
-    property_id: uuid.UUID, body: QueryCreate, session: SessionDep
-) -> QueryPublic:
-    prop = await property_or_404(session, property_id)
-    try:
-        created, _ = await add_queries(
-            session,
-            prop,
-            [PanelQuery(text=body.text.strip(), type=body.type, weight=body.weight)],
-            generated=False,
-        )
-    except IntegrityError as exc:  # a concurrent insert of the same text
-        raise HTTPException(status_code=409, detail="this query already exists") from exc
-    if not created:
-        raise HTTPException(status_code=409, detail="this query is already in the panel")
-    created[0].is_active = body.is_active
-    await session.flush()
-    await session.refresh(created[0])
-    return QueryPublic.model_validate(created[0])

@@ -7,7 +7,9 @@ import uuid
 from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy import select
 
+from api.auth import CallerDep
 from api.deps import SessionDep
+from api.lookups import query_or_404
 from api.schemas import QueryPublic, QueryUpdate
 from db.models import Query
 from geo.panel import normalize_query_text
@@ -15,16 +17,11 @@ from geo.panel import normalize_query_text
 router = APIRouter(prefix="/queries", tags=["queries"])
 
 
-async def query_or_404(session: SessionDep, query_id: uuid.UUID) -> Query:
-    row = await session.get(Query, query_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"query {query_id} not found")
-    return row
-
-
 @router.patch("/{query_id}")
-async def update_query(query_id: uuid.UUID, body: QueryUpdate, session: SessionDep) -> QueryPublic:
-    row = await query_or_404(session, query_id)
+async def update_query(
+    query_id: uuid.UUID, body: QueryUpdate, session: SessionDep, caller: CallerDep
+) -> QueryPublic:
+    row = await query_or_404(session, query_id, caller)
     data = body.model_dump(exclude_unset=True, exclude_none=True)
     if "text" in data:
         key = normalize_query_text(data["text"])
@@ -44,8 +41,8 @@ async def update_query(query_id: uuid.UUID, body: QueryUpdate, session: SessionD
 
 
 @router.delete("/{query_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_query(query_id: uuid.UUID, session: SessionDep) -> Response:
+async def delete_query(query_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Response:
     """Remove a query; answers already recorded keep their text and stay."""
-    row = await query_or_404(session, query_id)
+    row = await query_or_404(session, query_id, caller)
     await session.delete(row)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from api.auth import CallerDep
 from api.deps import SessionDep
 from api.lookups import property_or_404
 from db import trends
@@ -37,10 +38,12 @@ def summarise(recs: list[Recommendation]) -> dict[str, Any]:
 
 
 @router.get("/{property_id}/recommendations")
-async def read_recommendations(property_id: uuid.UUID, session: SessionDep) -> RecommendationsOut:
+async def read_recommendations(
+    property_id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> RecommendationsOut:
     """The rule engine over the latest completed (or partial) audit, with the action items its
     batch summary's model wrote (`source: llm`, `written_by`: the surface)."""
-    await property_or_404(session, property_id)
+    await property_or_404(session, property_id, caller)
     audit = await trends.latest_closed_audit(session, property_id)
     recs = await audit_recommendations(session, audit) if audit else []
     return RecommendationsOut(

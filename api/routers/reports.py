@@ -8,6 +8,7 @@ from typing import Literal
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
+from api.auth import CallerDep
 from api.deps import SessionDep
 from api.lookups import audit_or_404
 from api.services.reports import collect
@@ -30,10 +31,13 @@ router = APIRouter(prefix="/audits", tags=["reports"])
     },
 )
 async def read_report(
-    audit_id: uuid.UUID, session: SessionDep, format: Literal["html", "markdown"] = "html"
+    audit_id: uuid.UUID,
+    session: SessionDep,
+    caller: CallerDep,
+    format: Literal["html", "markdown"] = "html",
 ) -> Response:
     """One self-contained page (inline CSS, SVG charts; nothing fetched), or Markdown."""
-    audit = await audit_or_404(session, audit_id)
+    audit = await audit_or_404(session, audit_id, caller)
     data = await collect(session, audit)
     if format == "markdown":
         return PlainTextResponse(render_markdown(data), media_type="text/markdown")

@@ -18,6 +18,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.payloads import RescoreInput, RescoreTotals
+from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import audit_or_404, property_or_404
 from config.settings import Settings
@@ -112,6 +113,7 @@ async def start(
 async def rescore_run(
     run_id: uuid.UUID,
     session: SessionDep,
+    caller: CallerDep,
     temporal: TemporalDep,
     settings: SettingsDep,
     force: Force = False,
@@ -126,12 +128,13 @@ async def rescore_run(
 async def rescore_audit(
     audit_id: uuid.UUID,
     session: SessionDep,
+    caller: CallerDep,
     temporal: TemporalDep,
     settings: SettingsDep,
     force: Force = False,
 ) -> RescoreState:
     """Re-score every run of one closed audit and re-run its cross-model analysis."""
-    audit = await audit_or_404(session, audit_id)
+    audit = await audit_or_404(session, audit_id, caller)
     return await start(temporal, settings, "audit", audit.id, force)
 
 
@@ -139,12 +142,13 @@ async def rescore_audit(
 async def rescore_property(
     property_id: uuid.UUID,
     session: SessionDep,
+    caller: CallerDep,
     temporal: TemporalDep,
     settings: SettingsDep,
     force: Force = False,
 ) -> RescoreState:
     """Re-score every closed audit of a property."""
-    prop = await property_or_404(session, property_id)
+    prop = await property_or_404(session, property_id, caller)
     return await start(temporal, settings, "property", prop.id, force)
 
 

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, HTTPException, Response, status
 
+from api.auth import CallerDep
 from api.deps import SessionDep
 from api.schemas import RunDetail
 from api.services.runs import run_detail
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/runs", tags=["runs"])
 
 
 @router.get("/{run_id}")
-async def read_run(run_id: uuid.UUID, session: SessionDep) -> RunDetail:
+async def read_run(run_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> RunDetail:
     run = await get_run_detail(session, run_id)
     if run is None:
         raise HTTPException(status_code=404, detail=f"run {run_id} not found")
@@ -24,7 +25,7 @@ async def read_run(run_id: uuid.UUID, session: SessionDep) -> RunDetail:
 
 
 @router.delete("/{run_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_run(run_id: uuid.UUID, session: SessionDep) -> Response:
+async def remove_run(run_id: uuid.UUID, session: SessionDep, caller: CallerDep) -> Response:
     """Delete one run of a closed audit with its answers, citations and score (409 while its
     audit runs); an audit left without runs goes too."""
     run = await get_run_detail(session, run_id)

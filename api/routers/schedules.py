@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 from temporalio.client import (
-    Client,
     Schedule,
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
-    ScheduleHandle,
     ScheduleIntervalSpec,
     ScheduleOverlapPolicy,
     SchedulePolicy,
@@ -25,28 +22,15 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.payloads import AuditInput
+from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import property_or_404
 from api.schemas import ScheduleIn, ScheduleOut
+from api.services.schedules import delete_schedule, describe, schedule_id
 from workflows.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
 from workflows.property_audit import PropertyAuditWorkflow
 
 router = APIRouter(prefix="/properties", tags=["schedules"])
-
-
-def schedule_id(property_id: uuid.UUID) -> str:
-    return f"schedule-{property_id}"
-
-
-async def delete_schedule(temporal: Client, property_id: uuid.UUID) -> bool:
-    """Remove the property's schedule; False when it had none."""
-    try:
-        await temporal.get_schedule_handle(schedule_id(property_id)).delete()
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            return False
-        raise
-    return True
 
 
 @router.put("/{property_id}/schedule")
@@ -54,11 +38,12 @@ async def put_schedule(
     property_id: uuid.UUID,
     body: ScheduleIn,
     session: SessionDep,
+    caller: CallerDep,
     temporal: TemporalDep,
     settings: SettingsDep,
 ) -> ScheduleOut:
     """Create or replace the property's recurring audit (overlap: skip while one runs)."""
-    prop = await property_or_404(session, property_id)
+    prop = await property_or_404(session, property_id, caller)
     if (body.interval_minutes is None) == (body.cron is None):
         raise HTTPException(status_code=422, detail="give exactly one of interval_minutes or cron")
     configured = settings.surface_configs()
@@ -128,41 +113,11 @@ async def put_schedule(
     return await describe(temporal, handle, prop.id)
 
 
-async def describe(temporal: Client, handle: ScheduleHandle, property_id: uuid.UUID) -> ScheduleOut:
-    desc = await handle.describe()
-    action = desc.schedule.action
-    assert isinstance(action, ScheduleActionStartWorkflow)
-    (inp,) = await temporal.data_converter.decode(action.args, [AuditInput])
-    asked: dict[str, Any] = {}
-    if action.memo and "schedule" in action.memo:
-        (asked,) = await temporal.data_converter.decode([action.memo["schedule"]], [dict])
-    return ScheduleOut(
-        schedule_id=handle.id,
-        property_id=property_id,
-        interval_minutes=asked.get("interval_minutes"),
-        cron=asked.get("cron"),
-        time_zone=asked.get("time_zone") or "UTC",
-        surfaces=inp.surfaces,
-        mode=inp.mode,
-        samples_per_query=inp.samples_per_query,
-        max_cost_usd=inp.max_cost_usd,
-        paused=desc.schedule.state.paused,
-        note=desc.schedule.state.note or "",
-        next_run_times=list(desc.info.next_action_times[:5]),
-        recent_workflow_ids=[
-            a.action.workflow_id
-            for a in desc.info.recent_actions
-            if hasattr(a.action, "workflow_id")
-        ],
-        audits_started=desc.info.num_actions,
-    )
-
-
 @router.get("/{property_id}/schedule")
 async def get_schedule(
-    property_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+    property_id: uuid.UUID, session: SessionDep, caller: CallerDep, temporal: TemporalDep
 ) -> ScheduleOut:
-    prop = await property_or_404(session, property_id)
+    prop = await property_or_404(session, property_id, caller)
     handle = temporal.get_schedule_handle(schedule_id(prop.id))
     try:
         return await describe(temporal, handle, prop.id)
@@ -174,9 +129,9 @@ async def get_schedule(
 
 @router.delete("/{property_id}/schedule", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_schedule(
-    property_id: uuid.UUID, session: SessionDep, temporal: TemporalDep
+    property_id: uuid.UUID, session: SessionDep, caller: CallerDep, temporal: TemporalDep
 ) -> Response:
-    prop = await property_or_404(session, property_id)
+    prop = await property_or_404(session, property_id, caller)
     if not await delete_schedule(temporal, prop.id):
         raise HTTPException(status_code=404, detail="this property has no schedule")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api.auth import CallerDep
 from api.deps import SessionDep
 from api.lookups import property_or_404
 from api.schemas import RequestModel
@@ -80,11 +81,12 @@ def _diff(run: Run, previous: Run | None) -> RunDiff | None:
 async def read_runs(
     property_id: uuid.UUID,
     session: SessionDep,
+    caller: CallerDep,
     surface: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[RunTrend]:
     """Runs, newest first, each with its diff against the previous completed run of its surface."""
-    await property_or_404(session, property_id)
+    await property_or_404(session, property_id, caller)
     runs = await trends.property_runs(session, property_id, surface)
     out: list[RunTrend] = []
     for i, run in enumerate(runs[:limit]):
@@ -139,9 +141,11 @@ class CombinedScore(BaseModel):
 
 
 @router.get("/{property_id}/score")
-async def read_score(property_id: uuid.UUID, session: SessionDep) -> CombinedScore:
+async def read_score(
+    property_id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> CombinedScore:
     """Latest completed run per surface, their mean, its bucket and the trend since before."""
-    await property_or_404(session, property_id)
+    await property_or_404(session, property_id, caller)
     runs = [
         r
         for r in await trends.property_runs(session, property_id)
@@ -220,9 +224,11 @@ class PurgeOut(BaseModel):
 
 
 @router.post("/{property_id}/runs/purge")
-async def purge_runs(property_id: uuid.UUID, body: PurgeIn, session: SessionDep) -> PurgeOut:
+async def purge_runs(
+    property_id: uuid.UUID, body: PurgeIn, session: SessionDep, caller: CallerDep
+) -> PurgeOut:
     """Delete run history (all surfaces or some); audits still running are never touched."""
-    await property_or_404(session, property_id)
+    await property_or_404(session, property_id, caller)
     runs, audits = await trends.purge_runs(session, property_id, body.surfaces)
     return PurgeOut(
         property_id=property_id,
@@ -245,9 +251,11 @@ class DomainSeen(BaseModel):
 
 
 @router.get("/{property_id}/domains")
-async def read_domains(property_id: uuid.UUID, session: SessionDep) -> list[DomainSeen]:
+async def read_domains(
+    property_id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> list[DomainSeen]:
     """Cited domains with first and last audits: which sources appeared or vanished."""
-    await property_or_404(session, property_id)
+    await property_or_404(session, property_id, caller)
     histories = await trends.domain_timeline(session, property_id)
     all_audits = {a: t for h in histories for a, t in h.audits.items()}
     newest = max(all_audits.values(), default=datetime.min.replace(tzinfo=UTC))

@@ -53,4 +53,8 @@ def test_the_right_key_opens_the_api(client: TestClient) -> None:
     created = client.post("/properties", json={"name": "Keyed Place"}, headers=headers)
     assert created.status_code == 201
     assert client.get("/properties", headers=headers).json()[0]["name"] == "Keyed Place"
-    assert client.get("/openapi.json").status_code == 200  # the schema itself is public
+    # The schema and the docs follow the key too: what the API offers is no one else's business.
+    assert client.get("/openapi.json").status_code == 401
+    assert client.get("/docs").status_code == 401
+    assert client.get("/openapi.json", headers=headers).json()["info"]["title"] == "PropertyAudit"
+    assert "swagger" in client.get("/docs", headers=headers).text.lower()
