@@ -52,7 +52,7 @@ def build_workers(
         planning = PlanningActivities(sessions, surfaces)
         recording = RecordingActivities(sessions)
         batch = BatchActivities(sessions)
-        insights = InsightsActivities(sessions)
+        insights = InsightsActivities(sessions, settings.egress)
         rescoring = RescoringActivities(sessions)
         workers.append(
             Worker(

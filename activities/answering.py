@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.asking import AskingActivities
 from activities.payloads import (
@@ -67,6 +68,8 @@ class AnsweringActivities:
         )
         try:
             return Answered(recorded=await store_answer(self._sessions, record))
+        except ApplicationError:
+            raise  # the run is gone: nothing will ever store this answer
         except Exception as exc:  # noqa: BLE001 - any database failure: hand the answer back
             activity.logger.warning(
                 "could not store the answer to q%d (%s); the workflow will store it",

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities import metrics
 from activities.payloads import (
@@ -59,7 +60,10 @@ class BatchActivities:
                 await audits.close_run(
                     session, uuid.UUID(outcome.run_id), outcome.status, outcome.error_message
                 )
-            status, recorded = await audits.complete_batch(session, uuid.UUID(inp.audit_id))
+            try:
+                status, recorded = await audits.complete_batch(session, uuid.UUID(inp.audit_id))
+            except LookupError as exc:  # deleted with its property while closing
+                raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from None
         if recorded:
             metrics.audit_finished(status)
         return BatchResult(

@@ -12,6 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.payloads import AlertDecision, AuditRef, SendAlertInput, StoreSummaryInput
+from config.egress import EgressPolicy, EgressRefused, Redirected, post_json
 from db import analysis as store
 from db.models import Audit
 from db.properties import get_property
@@ -30,8 +31,11 @@ def _combined(audit: Audit) -> tuple[float | None, float | None]:
 
 
 class InsightsActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], egress: EgressPolicy | None = None
+    ) -> None:
         self._sessions = sessions
+        self._egress = egress or EgressPolicy()
 
     @activity.defn
     async def analyze_batch(self, inp: AuditRef) -> dict[str, Any]:
@@ -121,18 +125,26 @@ class InsightsActivities:
 
     @activity.defn
     async def send_alert(self, inp: SendAlertInput) -> bool:
-        """POST the alert; a non-2xx answer is retried by Temporal. Recorded once when sent."""
+        """POST the alert through the SSRF guard; a 4xx/5xx answer is retried by Temporal, an
+        internal address or a redirect is not. Recorded once when sent. Only the status code
+        of the receiver's answer is ever kept (its body is never read)."""
         async with self._sessions() as session:
             audit = await store.get_audit(session, uuid.UUID(inp.audit_id))
             if audit is not None and audit.alert_sent_at is not None:
                 return False
-        async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.post(
-                inp.url, json=inp.payload, headers={"User-Agent": "PropertyAudit-Alerts/0.1"}
-            )
-        if response.status_code >= 400:
+        try:
+            status = await post_json(inp.url, inp.payload, self._egress)
+        except EgressRefused as exc:
             raise ApplicationError(
-                f"webhook answered HTTP {response.status_code}", type="WebhookFailed"
-            )
+                f"webhook refused: {exc}", type="WebhookRefused", non_retryable=True
+            ) from None
+        except Redirected as exc:
+            raise ApplicationError(str(exc), type="WebhookRefused", non_retryable=True) from None
+        except httpx.HTTPError as exc:
+            raise ApplicationError(
+                f"webhook unreachable ({type(exc).__name__})", type="WebhookFailed"
+            ) from None
+        if status >= 400:
+            raise ApplicationError(f"webhook answered HTTP {status}", type="WebhookFailed")
         async with self._sessions() as session, session.begin():
             return await store.mark_alert_sent(session, uuid.UUID(inp.audit_id))

@@ -63,8 +63,7 @@ class PlanningActivities:
                     workflow_id_for=inp.run_workflow_ids,
                     max_cost_usd=inp.max_cost_usd,
                     searching={
-                        s: self._surfaces[s].capabilities.searches(inp.web_search)
-                        for s in surfaces
+                        s: self._surfaces[s].capabilities.searches(inp.web_search) for s in surfaces
                     },
                 )
             return AuditInput(

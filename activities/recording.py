@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.asking import ChargeUnusable, UnusableCall
 from activities.payloads import (
@@ -21,8 +26,29 @@ from activities.payloads import (
     StartRunInput,
 )
 from db import audits, runs
+from db.models import Run
 from geo.rescoring import location_stated
 from geo.scoring import Evidence, score_answer
+
+
+@asynccontextmanager
+async def run_must_exist(
+    sessions: async_sessionmaker[AsyncSession], run_id: str
+) -> AsyncIterator[None]:
+    """A run deleted under its workflow (its audit or property was deleted) fails the activity
+    for good instead of retrying a write that can never succeed."""
+    try:
+        yield
+    except (IntegrityError, runs.RunGone):
+        async with sessions() as session:
+            exists = await session.scalar(select(Run.id).where(Run.id == uuid.UUID(run_id)))
+        if exists is None:
+            raise ApplicationError(
+                f"run {run_id} no longer exists (its audit or property was deleted)",
+                type="NotFound",
+                non_retryable=True,
+            ) from None
+        raise
 
 
 def ask_key(run_id: str, query: QuerySpec, sample: int, total_asks: int) -> runs.AskKey:
@@ -73,7 +99,7 @@ async def store_answer(
         latency_ms=answer.latency_ms,
         attempts=answer.attempt,
     )
-    async with sessions() as session, session.begin():
+    async with run_must_exist(sessions, inp.run_id), sessions() as session, session.begin():
         recorded = await runs.record_answer(
             session,
             ask_key(inp.run_id, inp.query, inp.sample, inp.total_asks),
@@ -126,7 +152,11 @@ class RecordingActivities:
 
     @activity.defn
     async def start_run(self, inp: StartRunInput) -> None:
-        async with self._sessions() as session, session.begin():
+        async with (
+            run_must_exist(self._sessions, inp.run_id),
+            self._sessions() as session,
+            session.begin(),
+        ):
             await runs.start_run(
                 session,
                 uuid.UUID(inp.run_id),
@@ -159,7 +189,11 @@ class RecordingActivities:
             if paid is not None
             else runs.NO_USAGE
         )
-        async with self._sessions() as session, session.begin():
+        async with (
+            run_must_exist(self._sessions, inp.run_id),
+            self._sessions() as session,
+            session.begin(),
+        ):
             recorded = await runs.record_error(
                 session,
                 ask_key(inp.run_id, inp.query, inp.sample, inp.total_asks),
@@ -171,7 +205,11 @@ class RecordingActivities:
     @activity.defn
     async def finish_run(self, inp: FinishRunInput) -> RunOutcome:
         """Aggregate the run's answers into its score and close it."""
-        async with self._sessions() as session, session.begin():
+        async with (
+            run_must_exist(self._sessions, inp.run_id),
+            self._sessions() as session,
+            session.begin(),
+        ):
             run, score = await runs.finish_run(
                 session, uuid.UUID(inp.run_id), status=inp.status, error_message=inp.error_message
             )

@@ -56,8 +56,9 @@ class RequestGuard:
         return f"the request body is larger than {self.max_bytes} bytes (MAX_REQUEST_BYTES)"
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(BaseException):
+    """Raised from `receive`; a BaseException so that no handler on the way (FastAPI turns an
+    Exception while reading a body into a 400) mistakes it for a malformed body."""
 
 
 def _query_problem(raw: bytes) -> str | None:

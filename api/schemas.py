@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    UrlConstraints,
     field_validator,
     model_validator,
 )
@@ -99,15 +100,19 @@ class CompetitorIn(RequestModel):
         return _registrable(value) if value.strip() else ""
 
 
+# The columns hold 500 characters: a longer URL is refused here, not by the database.
+Url = Annotated[HttpUrl, UrlConstraints(max_length=500)]
+
+
 class PropertyFields(RequestModel):
     address: AddressIn | None = None
-    website_url: HttpUrl | None = None
+    website_url: Url | None = None
     brand_domains: Annotated[list[BrandDomain], Field(max_length=20)] | None = None
     competitors: Annotated[list[CompetitorIn], Field(max_length=20)] | None = None
     amenities: Annotated[list[Keyword], Field(max_length=50)] | None = None
     unique_selling_points: Annotated[list[ShortText], Field(max_length=20)] | None = None
     target_audience: Annotated[str, Field(max_length=1000)] | None = None
-    alert_webhook_url: HttpUrl | None = Field(
+    alert_webhook_url: Url | None = Field(
         default=None, description="where to POST a JSON alert when an audit slips"
     )
     alert_score_drop: Annotated[float, Field(gt=0, le=100)] | None = None
@@ -115,7 +120,7 @@ class PropertyFields(RequestModel):
 
     @field_validator("website_url", "alert_webhook_url")
     @classmethod
-    def _http_only(cls, value: HttpUrl | None) -> HttpUrl | None:
+    def _http_only(cls, value: Url | None) -> Url | None:
         if value is not None and value.scheme not in ("http", "https"):
             raise ValueError("the URL must be http or https")
         return value
@@ -375,6 +380,7 @@ class RunDetail(BaseModel):
     finished_at: datetime | None
     score: ScorePublic | None
     answers: list[AnswerPublic]
+    answers_total: int = 0
 
 
 class ScheduleIn(RequestModel):

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 
 from cli.client import ApiClient
 from cli.example import EXAMPLE_PROPERTY
@@ -29,14 +30,15 @@ def run_demo(api_url: str, settings: Settings, *, simulator: bool) -> int:
         panel = api.post(f"/properties/{prop['id']}/queries/generate")
         address = prop["address"]
         console.print(
-            f"[bold]{prop['name']}[/bold] ({address['city']}, {address['state']}): "
+            f"[bold]{escape(prop['name'])}[/bold] "
+            f"({escape(address['city'])}, {escape(address['state'])}): "
             f"panel of {panel['total']} queries"
         )
         if simulator:
             httpx.post(f"{settings.llmsim_url}/_sim/stats/reset", timeout=5)
         started = time.monotonic()
         audit = api.post("/audits", json={"property_id": prop["id"]})
-        console.print(f"audit {audit['audit_id']} started: {audit['links']['temporal_ui']}")
+        console.print(escape(f"audit {audit['audit_id']} started: {audit['links']['temporal_ui']}"))
         state = follow(api, console, audit["audit_id"])
         wall = time.monotonic() - started
         insights = final_insights(api, audit["audit_id"])

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cli.client import ApiClient, ApiError
@@ -42,7 +43,7 @@ def api() -> Iterator[ApiClient]:
     try:
         yield client
     except ApiError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
     finally:
         client.close()
@@ -65,7 +66,7 @@ def property_add(
     profile = load_profile(file)
     with api() as client:
         prop = client.post("/properties", json=profile)
-        line = f"property [bold]{prop['name']}[/bold] {prop['id']}"
+        line = f"property [bold]{escape(prop['name'])}[/bold] {prop['id']}"
         if generate:
             panel = client.post(f"/properties/{prop['id']}/queries/generate")
             line += f" · panel of {panel['total']} queries"
@@ -80,7 +81,12 @@ def property_list() -> None:
         for col in ("id", "name", "city", "brand domains"):
             table.add_column(col)
         for p in client.get("/properties", params={"limit": 200}):
-            table.add_row(p["id"], p["name"], p["address"]["city"], ", ".join(p["brand_domains"]))
+            table.add_row(
+                p["id"],
+                escape(p["name"]),
+                escape(p["address"]["city"]),
+                escape(", ".join(p["brand_domains"])),
+            )
         console.print(table)
 
 
@@ -124,7 +130,7 @@ def audit_start(
     with api() as client:
         audit = client.post("/audits", json=body, headers=headers)
         console.print(
-            f"audit {audit['audit_id']} {audit['status']}: {audit['links']['temporal_ui']}"
+            escape(f"audit {audit['audit_id']} {audit['status']}: {audit['links']['temporal_ui']}")
         )
         if follow_:
             state = follow(client, console, audit["audit_id"])
@@ -141,13 +147,15 @@ def audit_show(audit_id: str) -> None:
     with api() as client:
         state = client.get(f"/audits/{audit_id}")
         console.print(
-            f"audit {state['audit_id']}: [bold]{state['status']}[/bold]"
+            f"audit {escape(state['audit_id'])}: [bold]{escape(state['status'])}[/bold]"
             + (" (paused)" if state["paused"] else "")
         )
         for run in state["runs"]:
             console.print(
-                f"  {run['surface']:<8} {run['status']:<10} {run['done']}/{run['total']}"
-                f"  errors {run['errors']}  score {run['score']}"
+                escape(
+                    f"  {run['surface']:<8} {run['status']:<10} {run['done']}/{run['total']}"
+                    f"  errors {run['errors']}  score {run['score']}"
+                )
             )
         if state["status"] in ("completed", "partial", "failed", "cancelled"):
             insights = client.get(f"/audits/{audit_id}/insights")
@@ -262,21 +270,19 @@ def rescore(
     path = RESCORE_PATHS[target.value].format(id=target_id)
     with api() as client:
         state = client.post(path, params={"force": "true"} if force else {})
-        console.print(f"re-scoring {state['workflow_id']}: {state['status']}")
+        console.print(escape(f"re-scoring {state['workflow_id']}: {state['status']}"))
         while wait and state["status"] == "running":
             time.sleep(0.5)
             state = client.get(f"/rescores/{state['workflow_id']}")
         p = state.get("progress") or {}
         if p:
-            console.print(
+            skipped = p["skipped_open_audits"]
+            line = (
                 f"{state['status']}: {p['audits']} audits, {p['runs']} runs, {p['answers']} answers"
                 f" re-scored with rules v{p['scoring_version']}; {p['changed_answers']} changed"
-                + (
-                    f"; {p['skipped_open_audits']} audits still open, left alone"
-                    if p["skipped_open_audits"]
-                    else ""
-                )
+                + (f"; {skipped} audits still open, left alone" if skipped else "")
             )
+            console.print(escape(line))
         if state["status"] not in ("running", "completed"):
             raise typer.Exit(1)
 

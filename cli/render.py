@@ -32,10 +32,10 @@ def follow(api: ApiClient, console: Console, audit_id: str, poll_s: float = 0.4)
             state: dict[str, Any] = api.get(f"/audits/{audit_id}")
             for run in state["runs"]:
                 fields = {
-                    "surface": run["surface"],
-                    "status": run["status"],
+                    "surface": escape(run["surface"]),
+                    "status": escape(run["status"]),
                     "errors": run["errors"],
-                    "current": (run["current_query"] or "")[:48],
+                    "current": escape((run["current_query"] or "")[:48]),
                 }
                 total = run["total"] or None
                 if run["surface"] not in tasks:
@@ -57,9 +57,14 @@ def final_insights(api: ApiClient, audit_id: str, wait_s: float = 20) -> dict[st
 
 
 def _fmt(value: Any, suffix: str = "") -> str:
+    """A figure for the terminal; text from the API or a model is escaped, never read as markup."""
     if value is None:
         return "—"
-    return f"{value:.1f}{suffix}" if isinstance(value, float) else str(value)
+    return f"{value:.1f}{suffix}" if isinstance(value, float) else escape(str(value))
+
+
+def _e(value: Any) -> str:
+    return escape(str(value))
 
 
 def scorecard(console: Console, insights: dict[str, Any]) -> None:
@@ -81,9 +86,9 @@ def scorecard(console: Console, insights: dict[str, Any]) -> None:
         score = s["score"] or {}
         sov = score.get("avg_sov")
         table.add_row(
-            s["surface"],
-            s["model"],
-            s["status"],
+            _e(s["surface"]),
+            _e(s["model"]),
+            _e(s["status"]),
             _fmt(score.get("overall_score")),
             _fmt(score.get("weighted_score")),
             _fmt(score.get("visibility_pct"), "%"),
@@ -98,10 +103,10 @@ def scorecard(console: Console, insights: dict[str, Any]) -> None:
 
 def summary(console: Console, state: dict[str, Any], insights: dict[str, Any]) -> None:
     batch = insights["batchStatus"]
-    console.print(f"[bold]Batch status:[/bold] {batch['status']} — {batch['message']}")
+    console.print(f"[bold]Batch status:[/bold] {_e(batch['status'])} — {_e(batch['message'])}")
     written = insights.get("summary")
     if written:
-        console.print(f"[bold]Summary[/bold] ({written['source']}): {written['summary']}")
+        console.print(f"[bold]Summary[/bold] ({_e(written['source'])}): {_e(written['summary'])}")
         for item in written["key_insights"][:3]:
             console.print(f"  • {escape('[' + item['priority'] + ']')} {escape(item['insight'])}")
     cm = insights["cross_model"]
@@ -111,16 +116,16 @@ def summary(console: Console, state: dict[str, Any], insights: dict[str, Any]) -
         console.print(f"[bold]Brand share of cited sources:[/bold] {cm['brand_sov_pct']}%")
     if cm["competitors"]:
         top = ", ".join(
-            f"{c['name']} ({c['mentions']}×, avg rank {c['avg_rank']})"
+            f"{_e(c['name'])} ({c['mentions']}×, avg rank {c['avg_rank']})"
             for c in cm["competitors"][:5]
         )
         console.print(f"[bold]Top competitors in the answers:[/bold] {top}")
     if cm["cited_domains"]:
-        cited = ", ".join(f"{d['domain']} ({d['citations']})" for d in cm["cited_domains"][:6])
+        cited = ", ".join(f"{_e(d['domain'])} ({d['citations']})" for d in cm["cited_domains"][:6])
         console.print(f"[bold]Most cited domains:[/bold] {cited}")
     for run in state["runs"]:
         if run.get("error_message"):
-            console.print(f"[red]{run['surface']}: {run['error_message']}[/red]")
+            console.print(f"[red]{_e(run['surface'])}: {_e(run['error_message'])}[/red]")
 
 
 def audit_table(audits: list[dict[str, Any]]) -> Table:
@@ -128,12 +133,12 @@ def audit_table(audits: list[dict[str, Any]]) -> Table:
     for col in ("audit", "status", "created", "surfaces", "scores"):
         table.add_column(col)
     for a in audits:
-        scores = ", ".join(f"{r['surface']} {_fmt(r['score'])}" for r in a["runs"])
+        scores = ", ".join(f"{_e(r['surface'])} {_fmt(r['score'])}" for r in a["runs"])
         table.add_row(
-            a["audit_id"],
-            a["status"],
-            a["created_at"][:19],
-            ", ".join(r["surface"] for r in a["runs"]),
+            _e(a["audit_id"]),
+            _e(a["status"]),
+            _e(a["created_at"][:19]),
+            ", ".join(_e(r["surface"]) for r in a["runs"]),
             scores,
         )
     return table

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from sqlalchemy.engine import make_url
 
 from config.egress import EgressPolicy
 from surfaces.capabilities import TokenParam
@@ -38,8 +47,59 @@ class ExtraSurface(BaseModel):
     token_param: TokenParam | None = None
 
 
+# Secrets that may come from a file instead: `OPENAI_API_KEY_FILE=/run/secrets/openai_api_key`.
+SECRET_FIELDS = (
+    "openai_api_key",
+    "anthropic_api_key",
+    "propertyaudit_api_key",
+    "temporal_api_key",
+    "database_url",
+    "database_password",
+)
+
+
+def read_secret_file(variable: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The content of the file `<VARIABLE>_FILE` names (Docker and Kubernetes secrets)."""
+    path = (environ if environ is not None else os.environ).get(f"{variable}_FILE")
+    if not path:
+        return None
+    try:
+        return Path(path).read_text().strip()
+    except OSError as exc:
+        raise ValueError(f"{variable}_FILE={path}: {exc.strerror}") from exc
+
+
+class FileSecrets(PydanticBaseSettingsSource):
+    """Each secret setting from the file its `<NAME>_FILE` variable names, below the
+    environment itself in priority."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return read_secret_file(field_name.upper()), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found = {name: read_secret_file(name.upper()) for name in SECRET_FIELDS}
+        return {name: value for name, value in found.items() if value}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            FileSecrets(settings_cls),
+            dotenv_settings,
+            file_secret_settings,
+        )
 
     api_port: int = 8000
     temporal_port: int = 7233
@@ -56,6 +116,8 @@ class Settings(BaseSettings):
     temporal_tls_key_path: str | None = None
     temporal_ui_url: str = ""
     database_url: str = "sqlite+aiosqlite:///.data/propertyaudit.db"
+    # Put into DATABASE_URL (escaped), so the URL itself can be shared without the password.
+    database_password: SecretStr | None = None
     llmsim_url: str = ""
 
     openai_api_key: SecretStr | None = None
@@ -115,6 +177,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _derive_addresses(self) -> Settings:
+        if self.database_password is not None:
+            url = make_url(self.database_url).set(
+                password=self.database_password.get_secret_value()
+            )
+            self.database_url = url.render_as_string(hide_password=False)
         if not self.temporal_address:
             self.temporal_address = f"localhost:{self.temporal_port}"
         if not self.llmsim_url:
@@ -130,7 +197,9 @@ class Settings(BaseSettings):
             raise ValueError("EXTRA_SURFACES names must be unique and not openai or claude")
         # Keys are read here, once, like every other setting; they stay out of payloads.
         self._extra_keys = {
-            s.name: os.environ.get(s.key_env, "") for s in self.extra_surfaces if s.key_env
+            s.name: os.environ.get(s.key_env) or read_secret_file(s.key_env) or ""
+            for s in self.extra_surfaces
+            if s.key_env
         }
         return self
 

@@ -1,35 +1,52 @@
-"""The report as Markdown: the same facts as the HTML page, without charts."""
+"""The report as Markdown: the same facts as the HTML page, without charts.
+
+Every text that came from a user (property, questions) or a model (names, summaries, errors) is
+escaped, so it renders as the text it is: no link, emphasis, table cell or HTML of its own.
+"""
 
 from __future__ import annotations
 
-from reports.model import ReportData
+import re
+
+from reports.model import QueryRow, ReportData
+
+# Inline markup only: every value sits after a fixed prefix, never at the start of a line.
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md(text: object) -> str:
+    """Text for Markdown: markup characters escaped, HTML defused, one line, pipes safe."""
+    value = " ".join(str(text).split())
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKUP.sub(r"\\\1", value)
 
 
 def _n(value: float | None, suffix: str = "") -> str:
     return "—" if value is None else f"{value:.1f}{suffix}"
 
 
-def render_markdown(data: ReportData) -> str:
+def _header(data: ReportData) -> list[str]:
+    extras = (" with web search" if data.web_search else "") + (
+        f" · {data.samples_per_query} samples per question" if data.samples_per_query > 1 else ""
+    )
+    rescored = f", re-scored {data.rescored_at:%Y-%m-%d %H:%M} UTC" if data.rescored_at else ""
     lines = [
-        f"# GEO audit — {data.property_name}",
+        f"# GEO audit — {md(data.property_name)}",
         "",
-        f"{data.location} · audit `{data.audit_id}` · {data.created_at:%Y-%m-%d %H:%M} UTC · "
-        f"status **{data.status}** · mode {data.mode}"
-        + (" with web search" if data.web_search else "")
-        + (
-            f" · {data.samples_per_query} samples per question"
-            if data.samples_per_query > 1
-            else ""
-        )
-        + f" · scoring rules v{data.scoring_version}"
-        + (f", re-scored {data.rescored_at:%Y-%m-%d %H:%M} UTC" if data.rescored_at else ""),
+        f"{md(data.location)} · audit `{data.audit_id}` · {data.created_at:%Y-%m-%d %H:%M} UTC · "
+        f"status **{md(data.status)}** · mode {md(data.mode)}{extras}"
+        f" · scoring rules v{data.scoring_version}{rescored}",
         "",
     ]
     if data.summary:
-        lines += ["## Summary", "", data.summary.summary, ""]
-        lines += [f"- **{i.priority}**: {i.insight}" for i in data.summary.key_insights]
-        lines += ["", f"_Written by: {data.summary.source}_", ""]
-    lines += [
+        lines += ["## Summary", "", md(data.summary.summary), ""]
+        lines += [f"- **{i.priority}**: {md(i.insight)}" for i in data.summary.key_insights]
+        lines += ["", f"_Written by: {md(data.summary.source)}_", ""]
+    return lines
+
+
+def _scorecard(data: ReportData) -> list[str]:
+    lines = [
         "## Scorecard",
         "",
         "| surface | model | status | score | weighted | visibility | avg rank | "
@@ -40,26 +57,30 @@ def render_markdown(data: ReportData) -> str:
         ci = f" ({c.visibility_ci[0]:.0f}–{c.visibility_ci[1]:.0f})" if c.visibility_ci else ""
         sov = "—" if c.avg_sov is None else f"{100 * c.avg_sov:.0f}%"
         lines.append(
-            f"| {c.surface} | {c.model} | {c.status} | {_n(c.overall_score)} | "
+            f"| {md(c.surface)} | {md(c.model)} | {md(c.status)} | {_n(c.overall_score)} | "
             f"{_n(c.weighted_score)} | {_n(c.visibility_pct, '%')}{ci} | {_n(c.avg_llm_rank)} | "
             f"{_n(c.avg_link_rank)} | {sov} | {c.answered} | {c.errors} | ${c.cost_usd:.4f} |"
         )
+    surfaces = [md(s) for s in data.surfaces]
     lines += [
         "",
         "## Visibility by question type",
         "",
-        "| type | " + " | ".join(data.surfaces) + " |",
-        "|---|" + "---|" * len(data.surfaces),
+        "| type | " + " | ".join(surfaces) + " |",
+        "|---|" + "---|" * len(surfaces),
     ]
     for qtype, row in sorted(data.visibility_by_type.items()):
-        lines.append(
-            f"| {qtype} | " + " | ".join(_n(row.get(s), "%") for s in data.surfaces) + " |"
-        )
+        cells = " | ".join(_n(row.get(s), "%") for s in data.surfaces)
+        lines.append(f"| {md(qtype)} | {cells} |")
     if data.agreement_rate is not None:
         lines += ["", f"Cross-model agreement on presence: **{data.agreement_rate:.0f}%**."]
     if data.brand_sov_pct is not None:
         lines += [f"Brand share of cited sources: **{data.brand_sov_pct:.0f}%**."]
-    lines += [
+    return lines
+
+
+def _competitors_and_trend(data: ReportData) -> list[str]:
+    lines = [
         "",
         "## Competitors",
         "",
@@ -67,7 +88,7 @@ def render_markdown(data: ReportData) -> str:
         "|---|---|---|---|---|",
     ]
     lines += [
-        f"| {c.name} | {c.domain or '—'} | {c.mentions} | {c.avg_rank} | {c.citations} |"
+        f"| {md(c.name)} | {md(c.domain) or '—'} | {c.mentions} | {c.avg_rank} | {c.citations} |"
         for c in data.competitors[:15]
     ]
     if data.trend:
@@ -75,37 +96,57 @@ def render_markdown(data: ReportData) -> str:
             "",
             "## Score over past audits",
             "",
-            "| audit | " + " | ".join(data.surfaces) + " |",
+            "| audit | " + " | ".join(md(s) for s in data.surfaces) + " |",
             "|---|" + "---|" * len(data.surfaces),
         ]
         for p in sorted(data.trend, key=lambda p: p.at):
-            lines.append(
-                f"| {p.at:%Y-%m-%d %H:%M} | "
-                + " | ".join(_n(p.scores.get(s)) for s in data.surfaces)
-                + " |"
-            )
-    lines += ["", "## Recommendations", ""]
+            cells = " | ".join(_n(p.scores.get(s)) for s in data.surfaces)
+            lines.append(f"| {p.at:%Y-%m-%d %H:%M} | {cells} |")
+    return lines
+
+
+def _recommendations(data: ReportData) -> list[str]:
+    lines = ["", "## Recommendations", ""]
     for r in data.recommendations:
-        by = f" _(written by {r.written_by or 'a model'})_" if r.source == "llm" else ""
+        by = f" _(written by {md(r.written_by or 'a model')})_" if r.source == "llm" else ""
         lines.append(
-            f"- **[{r.priority}] {r.title}** (impact {r.impact_score}){by} — {r.description}"
+            f"- **[{r.priority}] {md(r.title)}** (impact {r.impact_score}){by} — "
+            f"{md(r.description)}"
         )
-        lines += [f"  - {a}" for a in r.action_items]
+        lines += [f"  - {md(a)}" for a in r.action_items]
     if not data.recommendations:
         lines.append("No recommendation: nothing stands out.")
-    lines += ["", "## Questions", ""]
+    return lines
+
+
+def _question(q: QueryRow) -> list[str]:
+    lines = [f"### {md(q.text)} _({md(q.type)})_"]
+    for surface, cell in q.cells.items():
+        if cell.error:
+            lines.append(f"- **{md(surface)}**: error — {md(cell.error)}")
+            continue
+        where = f"rank {cell.rank}" if cell.rank else ("named" if cell.presence else "absent")
+        entities = ", ".join(md(e) for e in cell.entities[:5]) or "no entities"
+        sources = ", ".join(md(c) for c in cell.citations[:5])
+        flags = ", ".join(md(f) for f in cell.flags)
+        lines.append(
+            f"- **{md(surface)}**: {where}, score {_n(cell.score)}; {entities}"
+            + (f"; sources: {sources}" if sources else "")
+            + (f"; flags: {flags}" if flags else "")
+        )
+    return [*lines, ""]
+
+
+def render_markdown(data: ReportData) -> str:
+    lines = [
+        *_header(data),
+        *_scorecard(data),
+        *_competitors_and_trend(data),
+        *_recommendations(data),
+        "",
+        "## Questions",
+        "",
+    ]
     for q in data.queries:
-        lines.append(f"### {q.text} _({q.type})_")
-        for surface, cell in q.cells.items():
-            if cell.error:
-                lines.append(f"- **{surface}**: error — {cell.error}")
-                continue
-            where = f"rank {cell.rank}" if cell.rank else ("named" if cell.presence else "absent")
-            lines.append(
-                f"- **{surface}**: {where}, score {_n(cell.score)}; "
-                f"{', '.join(cell.entities[:5]) or 'no entities'}"
-                + (f"; sources: {', '.join(cell.citations[:5])}" if cell.citations else "")
-                + (f"; flags: {', '.join(cell.flags)}" if cell.flags else "")
-            )
-        lines.append("")
+        lines += _question(q)
     return "\n".join(lines) + "\n"

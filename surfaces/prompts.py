@@ -6,6 +6,8 @@ instructions tell the model to read as facts, never as instructions.
 
 from __future__ import annotations
 
+import re
+
 from geo.answer import answer_block_schema
 from geo.profile import PropertyProfile
 from geo.summary import summary_schema
@@ -149,7 +151,7 @@ def extraction_prompt(profile: PropertyProfile, query: str, response: str) -> Pr
         "</property>",
         "",
         "<response>",
-        _clip_block(response, MAX_RESPONSE),
+        _fenced(response, "response", MAX_RESPONSE),
         "</response>",
         "",
         "Rules:",
@@ -172,8 +174,15 @@ def extraction_prompt(profile: PropertyProfile, query: str, response: str) -> Pr
     )
 
 
-def _clip_block(text: str, limit: int) -> str:
-    text = (text or "").replace("</response>", "</ response>")
+def _fenced(text: str, tag: str, limit: int) -> str:
+    """Text to put between <tag> and </tag>: no spelling of those tags survives inside it (any
+    case, spacing or attributes), so the text cannot close the fence and speak as instructions."""
+    text = re.sub(
+        rf"<\s*/?\s*{tag}\b[^>]*>",
+        lambda m: m.group(0).replace("<", "‹").replace(">", "›"),
+        text or "",
+        flags=re.IGNORECASE,
+    )
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -190,7 +199,7 @@ def summary_prompt(property_name: str, analysis_json: str) -> Prompt:
         "cross-model audit of its visibility in AI assistants' answers.",
         f"Property: {_clip(property_name)}",
         "<analysis>",
-        _clip_block(analysis_json, MAX_RESPONSE).replace("</analysis>", "</ analysis>"),
+        _fenced(analysis_json, "analysis", MAX_RESPONSE),
         "</analysis>",
         "Return: summary (2-3 sentences), key_insights (at most 5, each with a priority), "
         "action_items (at most 5, each with priority 1-5, effort and impact).",

@@ -16,6 +16,15 @@ from reports.html import render_html
 from reports.markdown import render_markdown
 
 router = APIRouter(prefix="/audits", tags=["reports"])
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+# The report is one page with inline styles and inline SVG: it needs nothing else, so a model's
+# text that slipped past the escaping could still load or run nothing.
+REPORT_HEADERS = {
+    **NOSNIFF,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 @router.get(
@@ -40,5 +49,5 @@ async def read_report(
     audit = await audit_or_404(session, audit_id, caller)
     data = await collect(session, audit)
     if format == "markdown":
-        return PlainTextResponse(render_markdown(data), media_type="text/markdown")
-    return HTMLResponse(render_html(data))
+        return PlainTextResponse(render_markdown(data), media_type="text/markdown", headers=NOSNIFF)
+    return HTMLResponse(render_html(data), headers=REPORT_HEADERS)

@@ -18,11 +18,10 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.payloads import RescoreInput, RescoreTotals
-from api.auth import CallerDep
+from api.auth import AdminDep, Caller, CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
-from api.lookups import audit_or_404, property_or_404
+from api.lookups import audit_or_404, property_or_404, run_or_404
 from config.settings import Settings
-from db.runs import get_run_detail
 from geo.scoring import SCORING_VERSION
 from workflows.names import TASK_QUEUE
 from workflows.rescore import RescoreWorkflow, rescore_workflow_id
@@ -66,6 +65,24 @@ async def describe(
         progress=progress,
         links={"self": f"/rescores/{handle.id}", "temporal_ui": _ui(settings, handle.id)},
     )
+
+
+async def _visible_target(
+    session: SessionDep, caller: Caller, kind: str, target: uuid.UUID | None
+) -> bool:
+    """Whether the caller may see what a re-scoring re-scored (everything: the admin only)."""
+    try:
+        if kind == "run" and target is not None:
+            await run_or_404(session, target, caller)
+        elif kind == "audit" and target is not None:
+            await audit_or_404(session, target, caller)
+        elif kind == "property" and target is not None:
+            await property_or_404(session, target, caller)
+        else:
+            return caller.admin
+    except HTTPException:
+        return False
+    return True
 
 
 def _parse(workflow_id: str) -> tuple[Literal["run", "audit", "property", "all"], uuid.UUID | None]:
@@ -119,9 +136,8 @@ async def rescore_run(
     force: Force = False,
 ) -> RescoreState:
     """Re-score one run's stored answers (no LLM call), then its audit's analysis."""
-    if await get_run_detail(session, run_id) is None:
-        raise HTTPException(status_code=404, detail=f"run {run_id} not found")
-    return await start(temporal, settings, "run", run_id, force)
+    run = await run_or_404(session, run_id, caller)
+    return await start(temporal, settings, "run", run.id, force)
 
 
 @router.post("/audits/{audit_id}/rescore", status_code=status.HTTP_202_ACCEPTED)
@@ -154,23 +170,27 @@ async def rescore_property(
 
 @router.post("/rescore", status_code=status.HTTP_202_ACCEPTED)
 async def rescore_everything(
-    temporal: TemporalDep, settings: SettingsDep, force: Force = False
+    temporal: TemporalDep, settings: SettingsDep, _: AdminDep, force: Force = False
 ) -> RescoreState:
-    """Re-score every closed audit of every property."""
+    """Re-score every closed audit of every property (admin key only)."""
     return await start(temporal, settings, "all", None, force)
 
 
 @router.get("/rescores/{workflow_id}")
 async def read_rescore(
     workflow_id: Annotated[str, Path(pattern=r"^rescore-[a-z0-9-]{1,120}$")],
+    session: SessionDep,
+    caller: CallerDep,
     temporal: TemporalDep,
     settings: SettingsDep,
 ) -> RescoreState:
     """A re-scoring's status and figures: audits, runs and answers re-scored, answers changed."""
     try:
-        _parse(workflow_id)
+        kind, target = _parse(workflow_id)
     except ValueError as exc:
         raise HTTPException(status_code=404, detail=f"no re-scoring {workflow_id}") from exc
+    if not await _visible_target(session, caller, kind, target):
+        raise HTTPException(status_code=404, detail=f"no re-scoring {workflow_id}")
     handle = temporal.get_workflow_handle_for(RescoreWorkflow.run, workflow_id)
     try:
         return await describe(settings, handle)

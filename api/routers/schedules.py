@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Response, status
 from temporalio.client import (
     Schedule,
     ScheduleActionStartWorkflow,
@@ -25,7 +25,9 @@ from activities.payloads import AuditInput
 from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import property_or_404
+from api.ratelimit import paid_work
 from api.schemas import ScheduleIn, ScheduleOut
+from api.services.audits import Refused, budget, resolve_surfaces
 from api.services.schedules import delete_schedule, describe, schedule_id
 from workflows.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
 from workflows.property_audit import PropertyAuditWorkflow
@@ -33,7 +35,7 @@ from workflows.property_audit import PropertyAuditWorkflow
 router = APIRouter(prefix="/properties", tags=["schedules"])
 
 
-@router.put("/{property_id}/schedule")
+@router.put("/{property_id}/schedule", dependencies=[Depends(paid_work)])
 async def put_schedule(
     property_id: uuid.UUID,
     body: ScheduleIn,
@@ -46,14 +48,11 @@ async def put_schedule(
     prop = await property_or_404(session, property_id, caller)
     if (body.interval_minutes is None) == (body.cron is None):
         raise HTTPException(status_code=422, detail="give exactly one of interval_minutes or cron")
-    configured = settings.surface_configs()
-    defaults = [name for name, cfg in configured.items() if cfg.default]
-    surfaces = list(dict.fromkeys(body.surfaces or defaults))
-    unknown = [s for s in surfaces if s not in configured]
-    if unknown:
-        raise HTTPException(
-            status_code=422, detail=f"unknown surfaces {unknown}; configured: {sorted(configured)}"
-        )
+    try:
+        surfaces = resolve_surfaces(settings, body.surfaces)
+        max_cost = budget(settings, body.max_cost_usd)
+    except Refused as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
     mode = body.mode or settings.geo_audit_mode
     web_search = settings.geo_enable_web_search if body.web_search is None else body.web_search
     spec = (
@@ -75,7 +74,7 @@ async def put_schedule(
                 mode=mode,
                 web_search=web_search,
                 samples_per_query=body.samples_per_query,
-                max_cost_usd=body.max_cost_usd,
+                max_cost_usd=max_cost,
             ),
             id=f"audit-scheduled-{prop.id}",
             task_queue=TASK_QUEUE,

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from statistics import fmean
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from api.auth import CallerDep
 from api.deps import SessionDep
 from api.lookups import property_or_404
+from api.paging import Limit, Offset, total_header
 from api.schemas import RequestModel
 from db import trends
 from db.models import Run
@@ -82,14 +83,17 @@ async def read_runs(
     property_id: uuid.UUID,
     session: SessionDep,
     caller: CallerDep,
+    response: Response,
     surface: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[RunTrend]:
     """Runs, newest first, each with its diff against the previous completed run of its surface."""
     await property_or_404(session, property_id, caller)
     runs = await trends.property_runs(session, property_id, surface)
     out: list[RunTrend] = []
-    for i, run in enumerate(runs[:limit]):
+    total_header(response, len(runs))
+    for i, run in enumerate(runs[offset : offset + limit], start=offset):
         previous = next(
             (r for r in runs[i + 1 :] if r.surface == run.surface and r.status == "completed"),
             None,

@@ -8,6 +8,7 @@ import time
 from fastapi import HTTPException
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -21,7 +22,9 @@ CLOSE_WAIT_S = 60.0
 
 async def open_audits(session: AsyncSession, prop: Property) -> list[Audit]:
     rows = await session.scalars(
-        select(Audit).where(Audit.property_id == prop.id, Audit.status.not_in(FINAL_AUDIT_STATUSES))
+        select(Audit)
+        .where(Audit.property_id == prop.id, Audit.status.not_in(FINAL_AUDIT_STATUSES))
+        .options(selectinload(Audit.runs))
     )
     return list(rows.all())
 

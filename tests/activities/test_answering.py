@@ -97,3 +97,39 @@ async def test_a_database_outage_hands_the_answer_back_instead_of_failing(
     assert answered.answer.block.ordered_entities[0].name == "AMLI Aero"
     assert (answered.answer.input_tokens, answered.answer.output_tokens) == (100, 50)
     await down.dispose()
+
+
+async def test_a_run_deleted_under_its_workflow_fails_for_good(sessions: Sessions) -> None:
+    """Its audit or property was deleted: retrying the write for an hour would help no one."""
+    from sqlalchemy import delete
+    from temporalio.exceptions import ApplicationError
+
+    from activities.payloads import FinishRunInput, RecordErrorInput
+    from activities.recording import RecordingActivities
+
+    audit_id, _, run_id = await new_audit(sessions)
+    query_id = await first_query(sessions)
+    async with sessions() as s, s.begin():
+        await s.execute(delete(Run).where(Run.id == uuid.UUID(run_id)))
+    acts, _ = answering(sessions, calls=1)
+    recording = RecordingActivities(sessions)
+    env = ActivityEnvironment()
+    attempts = [
+        env.run(acts.ask_and_record, request(run_id, query_id)),
+        env.run(
+            recording.record_query_error,
+            RecordErrorInput(
+                run_id=run_id,
+                query=request(run_id, query_id).query,
+                sample=0,
+                total_asks=1,
+                error="x",
+            ),
+        ),
+        env.run(recording.finish_run, FinishRunInput(run_id=run_id, status="completed")),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ApplicationError) as info:
+            await attempt
+        assert (info.value.type, info.value.non_retryable) == ("NotFound", True)
+        assert "no longer exists" in str(info.value)

