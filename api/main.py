@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -89,7 +90,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         # Lazy: the API starts (and /healthz answers) even while Temporal is still coming up.
         app.state.temporal = await connect_temporal(settings, lazy=True)
-        reconciler = asyncio.create_task(reconcile_forever(app.state.sessions, app.state.temporal))
+        reconciler = asyncio.create_task(
+            reconcile_forever(
+                app.state.sessions,
+                app.state.temporal,
+                every=timedelta(seconds=settings.reconcile_every_s),
+                queued_for=timedelta(seconds=settings.reconcile_after_s),
+            )
+        )
         yield
         reconciler.cancel()
         with suppress(asyncio.CancelledError):

@@ -18,18 +18,18 @@ from api.services.audits import start_workflow
 from db.models import Audit, Property, Run, utcnow
 
 log = logging.getLogger("propertyaudit.api")
-EVERY = timedelta(seconds=20)
-# A start takes milliseconds; an audit queued this long without a workflow was never started.
-QUEUED_FOR = timedelta(seconds=30)
 
 
-async def reconcile_once(sessions: async_sessionmaker[AsyncSession], temporal: Client) -> int:
-    """Start every stale queued audit whose workflow does not exist; how many were started."""
+async def reconcile_once(
+    sessions: async_sessionmaker[AsyncSession], temporal: Client, queued_for: timedelta
+) -> int:
+    """Start every audit queued longer than `queued_for` whose workflow does not exist (a start
+    takes milliseconds: such an audit was never started); how many were started."""
     async with sessions() as session:
         stale = (
             await session.scalars(
                 select(Audit)
-                .where(Audit.status == "queued", Audit.created_at < utcnow() - QUEUED_FOR)
+                .where(Audit.status == "queued", Audit.created_at < utcnow() - queued_for)
                 .options(selectinload(Audit.runs).selectinload(Run.score))
                 .limit(100)
             )
@@ -51,11 +51,17 @@ async def reconcile_once(sessions: async_sessionmaker[AsyncSession], temporal: C
     return started
 
 
-async def reconcile_forever(sessions: async_sessionmaker[AsyncSession], temporal: Client) -> None:
+async def reconcile_forever(
+    sessions: async_sessionmaker[AsyncSession],
+    temporal: Client,
+    *,
+    every: timedelta,
+    queued_for: timedelta,
+) -> None:
     while True:
-        await asyncio.sleep(EVERY.total_seconds())
+        await asyncio.sleep(every.total_seconds())
         try:
-            await reconcile_once(sessions, temporal)
+            await reconcile_once(sessions, temporal, queued_for)
         except Exception as exc:  # noqa: BLE001 - Temporal or the database away: next round
             level = logging.DEBUG if temporal_unreachable(exc) else logging.WARNING
             log.log(level, "reconciling queued audits: %s", exc)

@@ -148,6 +148,10 @@ class Settings(BaseSettings):
     # Hosts or CIDRs alert webhooks may reach although they are not public (a private network's
     # receiver, on purpose); everything else internal is refused (config/egress.py).
     webhook_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # An audit stored but left `queued` this long with no workflow (the API died between the two)
+    # is started by the API's reconciler, which looks this often.
+    reconcile_after_s: float = Field(default=30.0, gt=0)
+    reconcile_every_s: float = Field(default=20.0, gt=0)
 
     llm_max_concurrency: int = 8
     llm_max_rps: float = 0.0
