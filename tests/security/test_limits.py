@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.security.conftest import SecuredApi, make_api
 
 PROFILE = {
@@ -200,3 +202,17 @@ def test_nothing_reaches_a_webhook_url_that_is_obviously_internal(secured: Secur
         ).status_code
         == 422
     )
+
+
+def test_production_refuses_to_start_without_a_key(caplog: pytest.LogCaptureFixture) -> None:
+    from api.main import MissingApiKey, check_exposure
+    from config.settings import Settings
+
+    with pytest.raises(MissingApiKey, match="PROPERTYAUDIT_API_KEY"):
+        check_exposure(Settings(propertyaudit_env="production", _env_file=None))  # type: ignore[call-arg]
+    with caplog.at_level("WARNING", logger="propertyaudit.api"):
+        check_exposure(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert "OPEN" in caplog.text
+    check_exposure(
+        Settings(propertyaudit_env="production", propertyaudit_api_key="k", _env_file=None)
+    )  # type: ignore[call-arg]
