@@ -9,7 +9,6 @@ Tests start the same stack, so what they exercise is what a developer runs.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import random
 import shutil
@@ -20,12 +19,11 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import get_origin
 
 import httpx
 from temporalio.client import Client
 
-from config.settings import Settings
+from config.settings import settings_from_environ
 from db.migrate import upgrade_head
 from workflows.names import SEARCH_ATTRIBUTES, TASK_QUEUE
 
@@ -141,7 +139,7 @@ class Stack:
     ) -> None:
         self.env = {**os.environ, **(env or {})}
         self.env.setdefault("PYTHONUNBUFFERED", "1")
-        self.settings = Settings.model_validate(_settings_overrides(self.env))
+        self.settings = settings_from_environ(self.env)
         self.data_dir = data_dir or ROOT / ".data"
         self.log_dir = self.data_dir / "logs"
         self.temporal_db = temporal_db
@@ -311,20 +309,6 @@ class Stack:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def _settings_overrides(env: dict[str, str]) -> dict[str, object]:
-    """Settings read from this env mapping rather than the process's own environment."""
-    fields = Settings.model_fields
-    out: dict[str, object] = {}
-    for key, value in env.items():
-        name = key.lower()
-        if name not in fields or value == "":
-            continue
-        # Complex fields arrive as JSON in the environment, as pydantic-settings expects.
-        complex_field = get_origin(fields[name].annotation) in (list, dict)
-        out[name] = json.loads(value) if complex_field else value
-    return out
 
 
 def main(argv: list[str]) -> int:

@@ -272,3 +272,17 @@ class Settings(BaseSettings):
 
     def _rps(self, override: float | None) -> float:
         return self.llm_max_rps if override is None else override
+
+
+def settings_from_environ(environ: Mapping[str, str]) -> Settings:
+    """The settings a process started with `environ` would read (no .env file): what the stack
+    launcher gives each process it starts. The parsing is pydantic-settings' own, so lists,
+    JSON and `*_FILE` secrets mean the same as in that process."""
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(environ)
+        return Settings(_env_file=None)  # type: ignore[call-arg]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
