@@ -37,6 +37,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "Wrong X-API-Key"),
         (404, "Unknown id"),
         (409, "Conflicts with the stored state"),
+        (413, "The request body is larger than MAX_REQUEST_BYTES"),
+        (422, "The request is invalid: a list of field errors, or a sentence saying what is wrong"),
+        (429, "Too many paid starts for this API key (see Retry-After)"),
         (503, "A backing service (database, Temporal) is unavailable"),
     )
 }

@@ -109,6 +109,7 @@ def live(
         LLM_MAX_CONCURRENCY="4",
         # The tests' own webhook listener is on loopback: let alerts reach it on purpose.
         WEBHOOK_ALLOW="127.0.0.1/32",
+        MAX_PANEL_SIZE="1000",  # the long-run test asks 450 questions
         # An OpenAI-compatible engine beside the two defaults (simulated: no key is set).
         EXTRA_SURFACES='[{"name": "perplexity", "base_url": "https://api.perplexity.ai", '
         '"model": "sonar-pro", "key_env": "PERPLEXITY_API_KEY_UNSET", "max_concurrency": 3}]',

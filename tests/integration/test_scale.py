@@ -29,8 +29,8 @@ def test_a_long_run_continues_as_new_and_completes(live: Live) -> None:
     assert state["status"] == "completed"
     run = state["runs"][0]
     assert (run["done"], run["total"], run["errors"]) == (900, 900, 0)
-    detail = live.api.get(f"/runs/{run['run_id']}").json()
-    assert len(detail["answers"]) == 900
+    detail = live.api.get(f"/runs/{run['run_id']}", params={"answers_limit": 1000}).json()
+    assert len(detail["answers"]) == detail["answers_total"] == 900
     assert set(Counter((a["query_id"], a["sample"]) for a in detail["answers"]).values()) == {1}
     assert set(Counter(a["query_id"] for a in detail["answers"]).values()) == {3}
     runs = live.workflows(f'WorkflowId="audit-{audit_id}-openai"', expect=2)
