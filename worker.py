@@ -3,6 +3,10 @@
 python worker.py                         # everything
 python worker.py --queues property-audit # workflows and database activities only
 python worker.py --queues llm-openai     # only OpenAI calls
+
+With WORKER_BUILD_ID set, the worker is a version of the `WORKER_DEPLOYMENT_NAME` Worker
+Deployment and every audit stays pinned to the version that started it (README, "Changing
+workflow code safely").
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.answering import AnsweringActivities
 from activities.asking import AskingActivities
@@ -28,15 +33,115 @@ from activities.rescoring import RescoringActivities
 from config.logs import configure_logging
 from config.settings import Settings
 from config.temporal import connect_temporal, ensure_search_attributes
+from contracts.names import TASK_QUEUE, llm_task_queue
 from db.engine import make_engine, make_sessionmaker
 from surfaces.base import Surface
+from surfaces.config import SurfaceConfig
 from surfaces.factory import build_surface
-from workflows.names import TASK_QUEUE
 from workflows.property_audit import PropertyAuditWorkflow
 from workflows.rescore import RescoreWorkflow
 from workflows.surface_run import SurfaceRunWorkflow
 
 log = logging.getLogger("propertyaudit.worker")
+# Longer than an LLM call may take (LLM_TIMEOUT_S): a restart lets calls in flight finish.
+GRACEFUL = timedelta(seconds=10)
+
+
+def deployment(settings: Settings) -> WorkerDeploymentConfig | None:
+    """This build as a version of the Worker Deployment, audits pinned to the build that
+    started them; None (unversioned) without WORKER_BUILD_ID."""
+    if not settings.worker_build_id:
+        return None
+    return WorkerDeploymentConfig(
+        version=WorkerDeploymentVersion(
+            deployment_name=settings.worker_deployment_name, build_id=settings.worker_build_id
+        ),
+        use_worker_versioning=True,
+        default_versioning_behavior=VersioningBehavior.PINNED,
+    )
+
+
+def workflow_worker(
+    client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> Worker:
+    """The workflows and every database activity they call."""
+    planning = PlanningActivities(
+        sessions,
+        settings.surface_configs(),
+        chunk_size=settings.surface_chunk_size,
+        history_budget=settings.surface_history_budget,
+    )
+    recording = RecordingActivities(sessions)
+    batch = BatchActivities(sessions)
+    insights = InsightsActivities(sessions, settings.egress)
+    rescoring = RescoringActivities(sessions)
+    return Worker(
+        client,
+        task_queue=TASK_QUEUE,
+        workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow, RescoreWorkflow],
+        activities=[
+            planning.load_audit_plan,
+            planning.open_audit,
+            recording.start_run,
+            recording.set_run_paused,
+            recording.record_answer,
+            recording.record_query_error,
+            recording.finish_run,
+            batch.set_audit_status,
+            batch.set_audit_paused,
+            batch.complete_batch,
+            insights.analyze_batch,
+            insights.store_summary,
+            insights.check_alerts,
+            insights.send_alert,
+            rescoring.rescore_page,
+            rescoring.rescore_run,
+            rescoring.reanalyze_audit,
+        ],
+        max_concurrent_activities=64,
+        graceful_shutdown_timeout=GRACEFUL,
+        deployment_config=deployment(settings),
+    )
+
+
+def llm_worker(
+    client: Client,
+    settings: Settings,
+    config: SurfaceConfig,
+    adapter: Surface,
+    sessions: async_sessionmaker[AsyncSession],
+) -> Worker:
+    """One surface's calls, on its own queue; it stores the answers it buys."""
+    asking = AskingActivities(
+        adapter,
+        simulated=config.simulator,
+        pricing=config.pricing,
+        charge_unusable=unusable_charger(sessions),
+    )
+    answering = AnsweringActivities(asking, sessions)
+    log.info(
+        "surface %s: model %s via %s (concurrency %d, rps %s)",
+        config.name,
+        config.model,
+        "simulator" if config.simulator else "live API",
+        config.max_concurrency,
+        config.max_rps or "unlimited",
+    )
+    return Worker(
+        client,
+        task_queue=llm_task_queue(config.name),
+        activities=[
+            answering.ask_and_record,
+            answering.extract_and_record,
+            asking.ask_natural,
+            asking.summarize_batch,
+        ],
+        max_concurrent_activities=config.max_concurrency,
+        # Server-side and global for the queue: the provider's limit across all workers.
+        max_task_queue_activities_per_second=config.max_rps or None,
+        graceful_shutdown_timeout=GRACEFUL,
+        deployment_config=deployment(settings),
+    )
 
 
 def build_workers(
@@ -45,82 +150,16 @@ def build_workers(
     queues: set[str] | None,
     sessions: async_sessionmaker[AsyncSession],
 ) -> tuple[list[Worker], list[Surface]]:
-    surfaces = settings.surface_configs()
     workers: list[Worker] = []
     adapters: list[Surface] = []
     if queues is None or TASK_QUEUE in queues:
-        planning = PlanningActivities(sessions, surfaces)
-        recording = RecordingActivities(sessions)
-        batch = BatchActivities(sessions)
-        insights = InsightsActivities(sessions, settings.egress)
-        rescoring = RescoringActivities(sessions)
-        workers.append(
-            Worker(
-                client,
-                task_queue=TASK_QUEUE,
-                workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow, RescoreWorkflow],
-                activities=[
-                    planning.load_audit_plan,
-                    planning.open_audit,
-                    recording.start_run,
-                    recording.set_run_paused,
-                    recording.record_answer,
-                    recording.record_query_error,
-                    recording.finish_run,
-                    batch.set_audit_status,
-                    batch.set_audit_paused,
-                    insights.analyze_batch,
-                    insights.store_summary,
-                    insights.check_alerts,
-                    insights.send_alert,
-                    batch.complete_batch,
-                    rescoring.rescore_page,
-                    rescoring.rescore_run,
-                    rescoring.reanalyze_audit,
-                ],
-                max_concurrent_activities=64,
-                graceful_shutdown_timeout=timedelta(seconds=10),
-            )
-        )
-    for config in surfaces.values():
-        if queues is not None and config.task_queue not in queues:
+        workers.append(workflow_worker(client, settings, sessions))
+    for config in settings.surface_configs().values():
+        if queues is not None and llm_task_queue(config.name) not in queues:
             continue
         adapter = build_surface(config)
         adapters.append(adapter)
-        asking = AskingActivities(
-            adapter,
-            simulated=config.simulator,
-            pricing=config.pricing,
-            charge_unusable=unusable_charger(sessions),
-        )
-        # LLM workers store answers themselves, so they need the database too.
-        answering = AnsweringActivities(asking, sessions)
-        workers.append(
-            Worker(
-                client,
-                task_queue=config.task_queue,
-                activities=[
-                    answering.ask_and_record,
-                    answering.extract_and_record,
-                    asking.ask_surface,
-                    asking.ask_natural,
-                    asking.extract_answer,
-                    asking.summarize_batch,
-                ],
-                max_concurrent_activities=config.max_concurrency,
-                # Server-side and global for the queue: the provider's limit across all workers.
-                max_task_queue_activities_per_second=config.max_rps or None,
-                graceful_shutdown_timeout=timedelta(seconds=10),
-            )
-        )
-        log.info(
-            "surface %s: model %s via %s (concurrency %d, rps %s)",
-            config.name,
-            config.model,
-            "simulator" if config.simulator else "live API",
-            config.max_concurrency,
-            config.max_rps or "unlimited",
-        )
+        workers.append(llm_worker(client, settings, config, adapter, sessions))
     return workers, adapters
 
 
@@ -169,7 +208,7 @@ def parse_args(argv: list[str] | None = None) -> set[str] | None:
 
 def known_queues(settings: Settings) -> set[str]:
     """Every task queue this worker can poll: workflows, and one per configured surface."""
-    return {TASK_QUEUE, *(c.task_queue for c in settings.surface_configs().values())}
+    return {TASK_QUEUE, *(llm_task_queue(name) for name in settings.surface_configs())}
 
 
 if __name__ == "__main__":

@@ -14,15 +14,15 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.asking import AskingActivities
-from activities.payloads import (
+from activities.recording import store_answer
+from contracts.asking import (
     Answered,
     AnswerRequest,
+    Ask,
     AskResult,
-    ExtractAndRecordRequest,
-    QuerySpec,
+    ExtractRequest,
     RecordAnswerInput,
 )
-from activities.recording import store_answer
 from geo.profile import PropertyProfile, brand_context
 
 
@@ -36,36 +36,17 @@ class AnsweringActivities:
     @activity.defn
     async def ask_and_record(self, req: AnswerRequest) -> Answered:
         """Structured mode: one paid call, stored at once."""
-        answer = await self._asking.ask_surface(req)
-        return await self._store(
-            req.run_id, req.query, req.sample, req.total_asks, req.profile, answer
-        )
+        answer = await self._asking.ask_structured(req)
+        return await self._store(req.ask, req.profile, answer)
 
     @activity.defn
-    async def extract_and_record(self, req: ExtractAndRecordRequest) -> Answered:
+    async def extract_and_record(self, req: ExtractRequest) -> Answered:
         """Natural mode, phase 2: extract from phase 1's text, stored at once."""
-        answer = await self._asking.extract_answer(req)
-        return await self._store(
-            req.run_id, req.query, req.natural.sample, req.total_asks, req.profile, answer
-        )
+        answer = await self._asking.extract(req)
+        return await self._store(req.ask, req.profile, answer)
 
-    async def _store(
-        self,
-        run_id: str,
-        query: QuerySpec,
-        sample: int,
-        total_asks: int,
-        profile: PropertyProfile,
-        answer: AskResult,
-    ) -> Answered:
-        record = RecordAnswerInput(
-            run_id=run_id,
-            query=query,
-            sample=sample,
-            total_asks=total_asks,
-            brand=brand_context(profile),
-            answer=answer,
-        )
+    async def _store(self, ask: Ask, profile: PropertyProfile, answer: AskResult) -> Answered:
+        record = RecordAnswerInput(ask=ask, brand=brand_context(profile), answer=answer)
         try:
             return Answered(recorded=await store_answer(self._sessions, record))
         except ApplicationError:
@@ -73,7 +54,7 @@ class AnsweringActivities:
         except Exception as exc:  # noqa: BLE001 - any database failure: hand the answer back
             activity.logger.warning(
                 "could not store the answer to q%d (%s); the workflow will store it",
-                query.index,
+                ask.query.index,
                 type(exc).__name__,
             )
             return Answered(answer=answer)

@@ -10,14 +10,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import metrics
-from activities.payloads import (
-    BatchResult,
-    CompleteBatchInput,
-    SetPausedInput,
-    SetStatusInput,
-)
+from contracts.audit import BatchResult, CompleteBatchInput, SetPausedInput, SetStatusInput
+from contracts.status import FINAL_AUDIT_STATUSES
 from db import audits
-from db.audits import FINAL_AUDIT_STATUSES
 from db.models import Audit
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.payloads import AlertDecision, AuditRef, SendAlertInput, StoreSummaryInput
 from config.egress import EgressPolicy, EgressRefused, Redirected, post_json
+from contracts.audit import AlertDecision, AuditRef, SendAlertInput, StoreSummaryInput
+from contracts.status import RunStatus
 from db import analysis as store
 from db.models import Audit
 from db.properties import get_property
@@ -21,7 +22,7 @@ from geo.summary import BatchSummary, rule_summary
 
 
 def _combined(audit: Audit) -> tuple[float | None, float | None]:
-    scores = [r.score for r in audit.runs if r.status == "completed" and r.score]
+    scores = [r.score for r in audit.runs if r.status == RunStatus.COMPLETED and r.score]
     if not scores:
         return None, None
     return (
@@ -91,7 +92,7 @@ class InsightsActivities:
             reasons: list[str] = [
                 f"{r.surface} failed: {r.error_message or 'no answer'}"
                 for r in audit.runs
-                if r.status == "failed"
+                if r.status == RunStatus.FAILED
             ]
             before_score, before_visibility = _combined(previous) if previous else (None, None)
             if score is not None and before_score is not None:

@@ -10,7 +10,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import metrics
-from activities.payloads import (
+from contracts.audit import (
     AuditInput,
     AuditPlan,
     LoadPlanInput,
@@ -18,6 +18,7 @@ from activities.payloads import (
     QuerySpec,
     SurfacePlan,
 )
+from contracts.status import AuditStatus
 from db import audits
 from db.models import Audit, Run
 from db.properties import get_property, list_queries, profile_of
@@ -26,10 +27,17 @@ from surfaces.config import SurfaceConfig
 
 class PlanningActivities:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], surfaces: dict[str, SurfaceConfig]
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        surfaces: dict[str, SurfaceConfig],
+        *,
+        chunk_size: int = 200,
+        history_budget: int = 3_000,
     ) -> None:
         self._sessions = sessions
         self._surfaces = surfaces
+        self._chunk_size = chunk_size
+        self._history_budget = history_budget
 
     @activity.defn
     async def open_audit(self, inp: OpenAuditInput) -> AuditInput:
@@ -103,7 +111,8 @@ class PlanningActivities:
                     .values(model_name=self._surfaces[surface].model, query_count=len(queries))
                 )
             profile = profile_of(prop)
-        if before == "queued":  # mark_running moved it; a retry of this activity finds it running
+        # mark_running moved it; a retry of this activity finds it running and counts nothing.
+        if before == AuditStatus.QUEUED:
             metrics.audit_started()
         return AuditPlan(
             profile=profile,
@@ -118,6 +127,8 @@ class PlanningActivities:
                     model=self._surfaces[s].model,
                     max_concurrency=self._surfaces[s].max_concurrency,
                     timeout_s=self._surfaces[s].timeout_s,
+                    chunk_size=self._chunk_size,
+                    history_budget=self._history_budget,
                 )
                 for s in inp.surfaces
             ],

@@ -13,18 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.asking import ChargeUnusable, UnusableCall
-from activities.payloads import (
+from activities.paid_calls import ChargeUnusable, UnusableCall
+from contracts.asking import (
     AskResult,
     FinishRunInput,
-    QuerySpec,
     RecordAnswerInput,
     RecordErrorInput,
     RecordResult,
-    RunOutcome,
-    SetPausedInput,
     StartRunInput,
 )
+from contracts.audit import RunOutcome, SetPausedInput
 from db import audits, runs
 from db.models import Run
 from geo.rescoring import location_stated
@@ -49,19 +47,6 @@ async def run_must_exist(
                 non_retryable=True,
             ) from None
         raise
-
-
-def ask_key(run_id: str, query: QuerySpec, sample: int, total_asks: int) -> runs.AskKey:
-    return runs.AskKey(
-        run_id=uuid.UUID(run_id),
-        query_id=uuid.UUID(query.query_id),
-        query_text=query.text,
-        query_type=query.type,
-        query_weight=query.weight,
-        query_index=query.index,
-        sample=sample,
-        total_asks=total_asks,
-    )
 
 
 def _result(recorded: runs.Recorded) -> RecordResult:
@@ -90,22 +75,13 @@ async def store_answer(
         location_stated=location_stated(answer.analysis),
         evidence=evidence_of(answer),
     )
-    usage = runs.Usage(
-        model=answer.model,
-        input_tokens=answer.input_tokens,
-        output_tokens=answer.output_tokens,
-        web_searches=answer.web_searches,
-        cost_usd=answer.cost_usd,
-        latency_ms=answer.latency_ms,
-        attempts=answer.attempt,
-    )
-    async with run_must_exist(sessions, inp.run_id), sessions() as session, session.begin():
+    async with run_must_exist(sessions, inp.ask.run_id), sessions() as session, session.begin():
         recorded = await runs.record_answer(
             session,
-            ask_key(inp.run_id, inp.query, inp.sample, inp.total_asks),
+            inp.ask,
             block=answer.block,
             scored=scored,
-            usage=usage,
+            usage=answer.usage,
             raw_text=answer.text,
             analysis_method=answer.analysis_method,
             natural_response=answer.natural_response,
@@ -119,7 +95,6 @@ def unusable_charger(sessions: async_sessionmaker[AsyncSession]) -> ChargeUnusab
     unusable answer into a different failure: the charge is then only logged."""
 
     async def charge(call: UnusableCall) -> None:
-        spend = call.spend
         try:
             async with sessions() as session, session.begin():
                 await runs.record_unusable(
@@ -129,18 +104,12 @@ def unusable_charger(sessions: async_sessionmaker[AsyncSession]) -> ChargeUnusab
                     sample=call.charge.sample,
                     phase=call.charge.phase,
                     attempt=call.attempt,
-                    usage=runs.Usage(
-                        model=spend.model,
-                        input_tokens=spend.input_tokens,
-                        output_tokens=spend.output_tokens,
-                        web_searches=spend.web_searches,
-                        cost_usd=spend.cost_usd,
-                    ),
+                    usage=call.usage,
                     reason=call.reason,
                 )
         except Exception as exc:  # noqa: BLE001 - the answer's own failure is what matters
             activity.logger.warning(
-                "could not charge an unusable answer ($%.6f): %s", spend.cost_usd, exc
+                "could not charge an unusable answer ($%.6f): %s", call.usage.cost_usd, exc
             )
 
     return charge
@@ -152,18 +121,15 @@ class RecordingActivities:
 
     @activity.defn
     async def start_run(self, inp: StartRunInput) -> None:
-        async with (
-            run_must_exist(self._sessions, inp.run_id),
-            self._sessions() as session,
-            session.begin(),
-        ):
-            await runs.start_run(
-                session,
-                uuid.UUID(inp.run_id),
-                model=inp.model,
-                query_count=inp.query_count,
-                total_asks=inp.total_asks,
-            )
+        async with run_must_exist(self._sessions, inp.run_id):
+            async with self._sessions() as session, session.begin():
+                await runs.start_run(
+                    session,
+                    uuid.UUID(inp.run_id),
+                    model=inp.model,
+                    query_count=inp.query_count,
+                    total_asks=inp.total_asks,
+                )
 
     @activity.defn
     async def set_run_paused(self, inp: SetPausedInput) -> None:
@@ -177,42 +143,24 @@ class RecordingActivities:
 
     @activity.defn
     async def record_query_error(self, inp: RecordErrorInput) -> RecordResult:
-        paid = inp.paid
-        usage = (
-            runs.Usage(
-                model=paid.model,
-                input_tokens=paid.input_tokens,
-                output_tokens=paid.output_tokens,
-                web_searches=paid.web_searches,
-                cost_usd=paid.cost_usd,
-            )
-            if paid is not None
-            else runs.NO_USAGE
-        )
-        async with (
-            run_must_exist(self._sessions, inp.run_id),
-            self._sessions() as session,
-            session.begin(),
-        ):
-            recorded = await runs.record_error(
-                session,
-                ask_key(inp.run_id, inp.query, inp.sample, inp.total_asks),
-                error=inp.error,
-                usage=usage,
-            )
+        async with run_must_exist(self._sessions, inp.ask.run_id):
+            async with self._sessions() as session, session.begin():
+                recorded = await runs.record_error(
+                    session, inp.ask, error=inp.error, usage=inp.paid or runs.NO_USAGE
+                )
         return _result(recorded)
 
     @activity.defn
     async def finish_run(self, inp: FinishRunInput) -> RunOutcome:
         """Aggregate the run's answers into its score and close it."""
-        async with (
-            run_must_exist(self._sessions, inp.run_id),
-            self._sessions() as session,
-            session.begin(),
-        ):
-            run, score = await runs.finish_run(
-                session, uuid.UUID(inp.run_id), status=inp.status, error_message=inp.error_message
-            )
+        async with run_must_exist(self._sessions, inp.run_id):
+            async with self._sessions() as session, session.begin():
+                run, score = await runs.finish_run(
+                    session,
+                    uuid.UUID(inp.run_id),
+                    status=inp.status,
+                    error_message=inp.error_message,
+                )
         return RunOutcome(
             surface=run.surface,
             run_id=inp.run_id,

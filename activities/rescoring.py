@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from activities.payloads import (
-    AuditRef,
+from contracts.audit import AuditRef
+from contracts.rescore import (
     AuditToRescore,
     RescorePage,
     RescorePageInput,

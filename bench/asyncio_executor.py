@@ -13,6 +13,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from contracts.asking import Ask, Usage
+from contracts.audit import QuerySpec
 from db import audits, runs
 from geo.answer import coerce_answer_block, extract_json_object
 from geo.profile import PropertyProfile, brand_context
@@ -59,15 +61,16 @@ async def run_audit(
             block = coerce_answer_block(extract_json_object(completion.text))
             scored = score_answer(block, brand)
             async with sessions() as session, session.begin():
+                spec = QuerySpec(
+                    query_id=str(query_id), text=text, type=qtype, weight=weight, index=index
+                )
                 await runs.record_answer(
                     session,
-                    runs.AskKey(
-                        run_ids[name], query_id, text, qtype, weight, index, 0, len(queries)
-                    ),
+                    Ask(run_id=str(run_ids[name]), query=spec, total_asks=len(queries)),
                     block=block,
                     scored=scored,
-                    usage=runs.Usage(
-                        completion.model,
+                    usage=Usage(
+                        model=completion.model,
                         input_tokens=completion.input_tokens,
                         output_tokens=completion.output_tokens,
                     ),

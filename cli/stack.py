@@ -24,8 +24,8 @@ import httpx
 from temporalio.client import Client
 
 from config.settings import settings_from_environ
+from contracts.names import SEARCH_ATTRIBUTES, TASK_QUEUE, llm_task_queue
 from db.migrate import upgrade_head
-from workflows.names import SEARCH_ATTRIBUTES, TASK_QUEUE
 
 ROOT = Path(__file__).resolve().parent.parent
 # One partition per task queue (a laptop-sized load needs no more, and a task never waits to be
@@ -235,7 +235,8 @@ class Stack:
         # As in production: workflows in one process, each surface's calls in its own.
         self.start_worker("worker", TASK_QUEUE)
         for config in self.settings.surface_configs().values():
-            self.start_worker(f"worker-{config.task_queue}", config.task_queue)
+            queue = llm_task_queue(config.name)
+            self.start_worker(f"worker-{queue}", queue)
 
     def start_api(self) -> None:
         port = str(self.settings.api_port)

@@ -160,6 +160,14 @@ class Settings(BaseSettings):
     llm_max_rps_openai: float | None = None
     llm_max_rps_claude: float | None = None
     llm_timeout_s: float = 90.0
+    # A surface run asks this many questions between two chances to continue as new, and does
+    # once its history passes this many events (kept far below Temporal's limits).
+    surface_chunk_size: int = Field(default=200, ge=1)
+    # Worker Versioning: set per build (a git sha, an image tag) to pin each audit to the build
+    # that started it; empty runs unversioned workers.
+    worker_build_id: str = ""
+    worker_deployment_name: str = "propertyaudit"
+    surface_history_budget: int = Field(default=3_000, ge=50)
     log_format: Literal["text", "json"] = "text"  # json: one object per line (config/logs.py)
     log_level: str = "INFO"
     # JSON list of ExtraSurface objects, e.g.

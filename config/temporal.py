@@ -16,7 +16,7 @@ from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from config.settings import Settings
-from workflows.names import SEARCH_ATTRIBUTES
+from contracts.names import SEARCH_ATTRIBUTES
 
 log = logging.getLogger(__name__)
 

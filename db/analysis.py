@@ -9,13 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from contracts.status import CLOSED_WITH_ANSWERS
 from db.audits import get_audit
 from db.models import Answer, Audit, Run, utcnow
 from db.properties import get_property, profile_of
 from geo.insights import AnswerFacts, EntityFact, SurfaceFacts
 from geo.profile import BrandContext, brand_context
-
-CLOSED_OK = ("completed", "partial")
 
 
 async def surface_facts(session: AsyncSession, audit: Audit) -> list[SurfaceFacts]:
@@ -78,7 +77,7 @@ async def previous_audit(session: AsyncSession, audit: Audit) -> Audit | None:
         .where(
             Audit.property_id == audit.property_id,
             Audit.id != audit.id,
-            Audit.status.in_(CLOSED_OK),
+            Audit.status.in_(CLOSED_WITH_ANSWERS),
             Audit.created_at < audit.created_at,
             Audit.scoring_version == audit.scoring_version,
         )

@@ -8,11 +8,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from contracts.status import (
+    FINAL_AUDIT_STATUSES,
+    FINAL_RUN_STATUSES,
+    AuditStatus,
+    RunStatus,
+)
 from db.models import Audit, Run, utcnow
 from geo.scoring import SCORING_VERSION
 
-FINAL_RUN_STATUSES = ("completed", "failed", "cancelled")
-FINAL_AUDIT_STATUSES = ("completed", "partial", "failed", "cancelled")
+PAUSABLE = (AuditStatus.RUNNING, AuditStatus.PAUSED)
 
 
 async def find_by_idempotency_key(
@@ -47,7 +52,7 @@ async def create_audit(
     audit = Audit(
         id=audit_id,
         property_id=property_id,
-        status="queued",
+        status=AuditStatus.QUEUED,
         surfaces=surfaces,
         mode=mode,
         web_search=web_search,
@@ -64,7 +69,7 @@ async def create_audit(
             property_id=property_id,
             surface=surface,
             model_name=models.get(surface, ""),
-            status="queued",
+            status=RunStatus.QUEUED,
             workflow_id=workflow_id_for[surface],
             batch_size=len(surfaces),
             query_count=query_count,
@@ -103,8 +108,8 @@ async def audits_by_ids(session: AsyncSession, ids: list[uuid.UUID]) -> list[Aud
 async def mark_running(session: AsyncSession, audit_id: uuid.UUID) -> None:
     await session.execute(
         update(Audit)
-        .where(Audit.id == audit_id, Audit.status == "queued")
-        .values(status="running", started_at=utcnow())
+        .where(Audit.id == audit_id, Audit.status == AuditStatus.QUEUED)
+        .values(status=AuditStatus.RUNNING, started_at=utcnow())
     )
 
 
@@ -128,7 +133,7 @@ async def set_status(
         .values(**values)
     )
     if run_ids:
-        run_status = "failed" if status == "partial" else status
+        run_status = RunStatus.FAILED if status == AuditStatus.PARTIAL else status
         run_values: dict[str, object] = {"status": run_status}
         if run_status in FINAL_RUN_STATUSES:
             run_values["finished_at"] = utcnow()
@@ -141,15 +146,16 @@ async def set_status(
         )
 
 
-def batch_status(run_statuses: list[str]) -> str:
+def batch_status(run_statuses: list[str]) -> AuditStatus:
     """complete when every run completed; failed when none did; cancelled wins; else partial."""
-    if run_statuses and all(s == "completed" for s in run_statuses):
-        return "completed"
-    if any(s == "cancelled" for s in run_statuses) and not any(s == "failed" for s in run_statuses):
-        return "cancelled"
-    if not any(s == "completed" for s in run_statuses):
-        return "failed"
-    return "partial"
+    if run_statuses and all(s == RunStatus.COMPLETED for s in run_statuses):
+        return AuditStatus.COMPLETED
+    cancelled = any(s == RunStatus.CANCELLED for s in run_statuses)
+    if cancelled and not any(s == RunStatus.FAILED for s in run_statuses):
+        return AuditStatus.CANCELLED
+    if not any(s == RunStatus.COMPLETED for s in run_statuses):
+        return AuditStatus.FAILED
+    return AuditStatus.PARTIAL
 
 
 async def complete_batch(session: AsyncSession, audit_id: uuid.UUID) -> tuple[str, bool]:
@@ -174,7 +180,7 @@ async def close_run(
 ) -> None:
     """Give a run still open its final status (a child that died before closing it)."""
     if status not in FINAL_RUN_STATUSES:
-        status = "failed"
+        status = RunStatus.FAILED
     values: dict[str, object] = {"status": status, "finished_at": utcnow()}
     if error_message:
         values["error_message"] = error_message[:2000]
@@ -192,17 +198,17 @@ async def set_paused(
     reason: str | None = None,
 ) -> None:
     """Flip an open audit or run between running and paused; closed ones are left alone."""
-    status = "paused" if paused else "running"
+    status = AuditStatus.PAUSED if paused else AuditStatus.RUNNING
     if audit_id is not None:
         await session.execute(
             update(Audit)
-            .where(Audit.id == audit_id, Audit.status.in_(("running", "paused")))
+            .where(Audit.id == audit_id, Audit.status.in_(PAUSABLE))
             .values(status=status, pause_reason=(reason or "")[:200] or None if paused else None)
         )
     if run_id is not None:
         await session.execute(
             update(Run)
-            .where(Run.id == run_id, Run.status.in_(("running", "paused")))
+            .where(Run.id == run_id, Run.status.in_(PAUSABLE))
             .values(status=status, last_updated_at=utcnow())
         )
 

@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from contracts.status import AuditStatus, RunStatus
+
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 NAMING = {
@@ -153,7 +155,7 @@ class Audit(Base):
     property_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("properties.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=AuditStatus.QUEUED)
     surfaces: Mapped[list[Any]] = mapped_column(default=list)
     mode: Mapped[str] = mapped_column(String(20), default="structured")
     web_search: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -196,7 +198,7 @@ class Run(Base):
     )
     surface: Mapped[str] = mapped_column(String(40))
     model_name: Mapped[str] = mapped_column(String(120), default="")
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.QUEUED)
     workflow_id: Mapped[str] = mapped_column(String(200), default="")
     batch_size: Mapped[int] = mapped_column(Integer, default=1)
     query_count: Mapped[int] = mapped_column(Integer, default=0)

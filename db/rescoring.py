@@ -12,8 +12,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from contracts.status import FINAL_AUDIT_STATUSES
 from db.analysis import brand_of, surface_facts
-from db.audits import FINAL_AUDIT_STATUSES, get_audit
+from db.audits import get_audit
 from db.models import Answer, Audit, Revision, Run, Score, utcnow
 from db.runs import CITATIONS, aggregate_stored, citation_rows, score_values, scored_values
 from geo.insights import CrossModel, analyze_batch

@@ -9,7 +9,8 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.audits import FINAL_RUN_STATUSES
+from contracts.asking import Ask, Usage
+from contracts.status import FINAL_RUN_STATUSES, OPEN_RUN_STATUSES, RunStatus
 from db.models import Answer, CitationRow, Run, Score, UnusableCall, utcnow
 from db.upsert import insert_if_absent
 from geo.answer import AnswerBlock
@@ -28,9 +29,9 @@ async def start_run(
 ) -> None:
     await session.execute(
         update(Run)
-        .where(Run.id == run_id, Run.status.in_(("queued", "running", "paused")))
+        .where(Run.id == run_id, Run.status.in_(OPEN_RUN_STATUSES))
         .values(
-            status="running",
+            status=RunStatus.RUNNING,
             model_name=model,
             query_count=query_count,
             total_asks=total_asks,
@@ -55,34 +56,6 @@ class Recorded:
     audit_cost_usd: float
 
 
-@dataclass(frozen=True)
-class AskKey:
-    """Which ask of a run an answer or an error belongs to: (run, query, sample), with the
-    query's text, type and weight as they were when it was asked."""
-
-    run_id: uuid.UUID
-    query_id: uuid.UUID
-    query_text: str
-    query_type: str
-    query_weight: float
-    query_index: int
-    sample: int
-    total_asks: int
-
-
-@dataclass(frozen=True)
-class Usage:
-    """What producing one answer took and cost."""
-
-    model: str = ""
-    input_tokens: int = 0
-    output_tokens: int = 0
-    web_searches: int = 0
-    cost_usd: float = 0.0
-    latency_ms: int = 0
-    attempts: int = 1
-
-
 NO_USAGE = Usage()
 
 
@@ -93,9 +66,7 @@ async def _audit_cost(session: AsyncSession, batch_id: uuid.UUID) -> float:
     return float(cost or 0.0)
 
 
-async def _bump_progress(
-    session: AsyncSession, key: AskKey, *, error: bool, usage: Usage
-) -> Recorded:
+async def _bump_progress(session: AsyncSession, ask: Ask, *, error: bool, usage: Usage) -> Recorded:
     # Increments run inside the row lock, so concurrent recordings never lose a count; the
     # counts come back with the same statement.
     run = RUNS.c  # Core, not the ORM's bulk update: no session to synchronise
@@ -103,13 +74,13 @@ async def _bump_progress(
     row = (
         await session.execute(
             update(RUNS)
-            .where(run.id == key.run_id)
+            .where(run.id == uuid.UUID(ask.run_id))
             .values(
                 answers_done=run.answers_done + (0 if error else 1),
                 errors_count=run.errors_count + (1 if error else 0),
-                progress_pct=100.0 * done / max(key.total_asks, 1),
-                current_query_index=key.query_index,
-                current_query=key.query_text[:500],
+                progress_pct=100.0 * done / max(ask.total_asks, 1),
+                current_query_index=ask.query.index,
+                current_query=ask.query.text[:500],
                 input_tokens=run.input_tokens + usage.input_tokens,
                 output_tokens=run.output_tokens + usage.output_tokens,
                 web_searches=run.web_searches + usage.web_searches,
@@ -120,7 +91,7 @@ async def _bump_progress(
         )
     ).first()
     if row is None:
-        raise RunGone(f"run {key.run_id} no longer exists")
+        raise RunGone(f"run {ask.run_id} no longer exists")
     return Recorded(True, row[0], row[1], row[2], await _audit_cost(session, row[3]))
 
 
@@ -142,16 +113,16 @@ async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> Recorded:
     return Recorded(False, row[0], row[1], row[2], await _audit_cost(session, row[3]))
 
 
-async def _insert_answer(session: AsyncSession, key: AskKey, **values: object) -> uuid.UUID | None:
+async def _insert_answer(session: AsyncSession, ask: Ask, **values: object) -> uuid.UUID | None:
     """Insert the ask's row once per (run, query, sample); the new id, or None for a repeat."""
     row = {
         "id": uuid.uuid4(),
-        "run_id": key.run_id,
-        "query_id": key.query_id,
-        "sample": key.sample,
-        "query_text": key.query_text,
-        "query_type": key.query_type,
-        "query_weight": key.query_weight,
+        "run_id": uuid.UUID(ask.run_id),
+        "query_id": uuid.UUID(ask.query.query_id),
+        "sample": ask.sample,
+        "query_text": ask.query.text,
+        "query_type": ask.query.type,
+        "query_weight": ask.query.weight,
         "created_at": utcnow(),
         **values,
     }
@@ -208,9 +179,19 @@ def citation_rows(
     ]
 
 
+def usage_values(usage: Usage) -> dict[str, object]:
+    return {
+        "cost_usd": usage.cost_usd,
+        "model_name": usage.model,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "web_searches": usage.web_searches,
+    }
+
+
 async def record_answer(
     session: AsyncSession,
-    key: AskKey,
+    ask: Ask,
     *,
     block: AnswerBlock,
     scored: AnswerScore,
@@ -223,53 +204,45 @@ async def record_answer(
     """Store the answer unless it is already stored (then `stored` is False)."""
     answer_id = await _insert_answer(
         session,
-        key,
+        ask,
         status="ok",
         **scored_values(block, scored),
         raw_text=raw_text,
         analysis_method=analysis_method,
         natural_response=natural_response,
         analysis=analysis,
-        cost_usd=usage.cost_usd,
-        model_name=usage.model,
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens,
-        web_searches=usage.web_searches,
+        **usage_values(usage),
         latency_ms=usage.latency_ms,
         attempts=usage.attempts,
     )
     if answer_id is None:
-        return await progress_counts(session, key.run_id)
+        return await progress_counts(session, uuid.UUID(ask.run_id))
     rows = citation_rows(answer_id, block, scored)
     if rows:
         # Core, not ORM objects: one multi-row INSERT and no identity-map bookkeeping.
         await session.execute(insert(CITATIONS), rows)
-    return await _bump_progress(session, key, error=False, usage=usage)
+    return await _bump_progress(session, ask, error=False, usage=usage)
 
 
 async def record_error(
-    session: AsyncSession, key: AskKey, *, error: str, usage: Usage = NO_USAGE
+    session: AsyncSession, ask: Ask, *, error: str, usage: Usage = NO_USAGE
 ) -> Recorded:
     """A query that failed after its retries: stored once, never scored. What was paid on the
     way (natural mode's first phase) still counts in the run's cost."""
     answer_id = await _insert_answer(
         session,
-        key,
+        ask,
         status="error",
         error_message=error[:2000],
         breakdown={},
         flags=[],
         ordered_entities=[],
         scoring_version=SCORING_VERSION,
-        cost_usd=usage.cost_usd,
-        model_name=usage.model,
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens,
-        web_searches=usage.web_searches,
+        **usage_values(usage),
     )
     if answer_id is None:
-        return await progress_counts(session, key.run_id)
-    return await _bump_progress(session, key, error=True, usage=usage)
+        return await progress_counts(session, uuid.UUID(ask.run_id))
+    return await _bump_progress(session, ask, error=True, usage=usage)
 
 
 async def record_unusable(
@@ -384,8 +357,8 @@ async def finish_run(
 ) -> tuple[Run, RunScore]:
     """Aggregate the stored answers into the run's score and close the run (idempotent)."""
     score, version = await aggregate_stored(session, run_id)
-    if status == "completed" and not score.answered and score.errors:
-        status, error_message = "failed", error_message or "every query failed"
+    if status == RunStatus.COMPLETED and not score.answered and score.errors:
+        status, error_message = RunStatus.FAILED, error_message or "every query failed"
     await write_score(session, run_id, score_values(score, version))
     run_values: dict[str, object] = {
         "status": status,
@@ -393,7 +366,7 @@ async def finish_run(
         "answers_done": score.answered,
         "errors_count": score.errors,
     }
-    if status == "completed":
+    if status == RunStatus.COMPLETED:
         run_values["progress_pct"] = 100.0
     if error_message:
         run_values["error_message"] = error_message[:2000]

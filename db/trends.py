@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.audits import FINAL_AUDIT_STATUSES, FINAL_RUN_STATUSES
+from contracts.status import CLOSED_WITH_ANSWERS, FINAL_AUDIT_STATUSES, FINAL_RUN_STATUSES
 from db.models import Answer, Audit, CitationRow, Run
 
 
@@ -30,7 +30,7 @@ async def property_runs(
 async def latest_closed_audit(session: AsyncSession, property_id: uuid.UUID) -> Audit | None:
     return await session.scalar(
         select(Audit)
-        .where(Audit.property_id == property_id, Audit.status.in_(("completed", "partial")))
+        .where(Audit.property_id == property_id, Audit.status.in_(CLOSED_WITH_ANSWERS))
         .order_by(Audit.created_at.desc())
         .limit(1)
         .options(selectinload(Audit.runs).selectinload(Run.score))
@@ -40,7 +40,7 @@ async def latest_closed_audit(session: AsyncSession, property_id: uuid.UUID) -> 
 async def closed_audits(session: AsyncSession, property_id: uuid.UUID, limit: int) -> list[Audit]:
     rows = await session.scalars(
         select(Audit)
-        .where(Audit.property_id == property_id, Audit.status.in_(("completed", "partial")))
+        .where(Audit.property_id == property_id, Audit.status.in_(CLOSED_WITH_ANSWERS))
         .order_by(Audit.created_at.desc())
         .limit(limit)
         .options(selectinload(Audit.runs).selectinload(Run.score))

@@ -58,10 +58,6 @@ class SurfaceConfig(BaseModel):
             token_param=self.token_param or info.token_param,
         )
 
-    @property
-    def task_queue(self) -> str:
-        return f"llm-{self.name}"
-
 
 def _given(value: T | None, default: T) -> T:
     return default if value is None else value

@@ -16,9 +16,6 @@ import anthropic
 import openai
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
-# Error types a surface run treats as "this surface cannot work at all": stop asking.
-FATAL_SURFACE_ERRORS = ("AuthError", "PermissionDenied", "NotFound")
-NON_RETRYABLE_TYPES = ["BadRequest", "AuthError", "PermissionDenied", "NotFound", "Unprocessable"]
 MAX_RETRY_AFTER_S = 300.0
 
 _NON_RETRYABLE_BY_STATUS = {

@@ -10,6 +10,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from contracts.asking import AnswerRequest, Ask, Usage
+from contracts.audit import QuerySpec
+from contracts.status import FINAL_AUDIT_STATUSES, FINAL_RUN_STATUSES
 from db import audits, runs
 from db.analysis import brand_of, store_once, surface_facts
 from db.models import Audit, Property, Query
@@ -17,7 +20,7 @@ from db.properties import add_queries
 from geo.answer import AnswerBlock, Citation, Entity
 from geo.insights import analyze_batch
 from geo.panel import PanelQuery
-from geo.profile import BrandContext
+from geo.profile import BrandContext, PropertyProfile
 from geo.scoring import score_answer
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -95,30 +98,24 @@ async def new_audit(sessions: Sessions, property_id: uuid.UUID, spec: AuditSpec)
     for surface, answers in spec.answers.items():
         async with sessions() as s, s.begin():
             for index, (text, answer) in enumerate(answers.items(), start=1):
+                query = QuerySpec(
+                    query_id=str(questions[text]), text=text, type="category", index=index
+                )
                 await runs.record_answer(
                     s,
-                    runs.AskKey(
-                        run_ids[surface],
-                        questions[text],
-                        text,
-                        "category",
-                        1.0,
-                        index,
-                        0,
-                        len(answers),
-                    ),
+                    Ask(run_id=str(run_ids[surface]), query=query, total_asks=len(answers)),
                     block=answer,
                     scored=score_answer(answer, brand),
-                    usage=runs.Usage(
-                        f"{surface}-model", input_tokens=100, output_tokens=50, cost_usd=0.001
+                    usage=Usage(
+                        model=f"{surface}-model", input_tokens=100, output_tokens=50, cost_usd=0.001
                     ),
                     raw_text=answer.model_dump_json(),
                 )
-    closed = spec.status in audits.FINAL_AUDIT_STATUSES
+    closed = spec.status in FINAL_AUDIT_STATUSES
     async with sessions() as s, s.begin():
         for surface, run_id in run_ids.items():
             status = spec.run_status.get(surface, "completed" if closed else "running")
-            if status in audits.FINAL_RUN_STATUSES:
+            if status in FINAL_RUN_STATUSES:
                 await runs.finish_run(s, run_id, status=status, error_message=None)
             else:
                 await runs.start_run(s, run_id, model="m", query_count=1, total_asks=1)
@@ -139,3 +136,18 @@ async def new_audit(sessions: Sessions, property_id: uuid.UUID, spec: AuditSpec)
 
 def brand() -> BrandContext:
     return BrandContext(name=str(BRAND["name"]), domains=list(BRAND["brand_domains"]))  # type: ignore[call-overload]
+
+
+def answer_request(
+    run_id: str, query_id: str, *, surface: str = "openai", text: str = "q one"
+) -> AnswerRequest:
+    """Ask the first question of a run once (structured mode, the AMLI Aero profile)."""
+    return AnswerRequest(
+        surface=surface,
+        ask=Ask(
+            run_id=run_id,
+            query=QuerySpec(query_id=query_id, text=text, type="branded", index=1),
+            total_asks=1,
+        ),
+        profile=PropertyProfile(name="AMLI Aero", brand_domains=["amli.com"]),
+    )

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-with workflow.unsafe.imports_passed_through():
-    from surfaces.errors import NON_RETRYABLE_TYPES
+from contracts.errors import DB_NON_RETRYABLE_TYPES, NON_RETRYABLE_TYPES
 
 LLM_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -18,7 +16,7 @@ LLM_RETRY = RetryPolicy(
     non_retryable_error_types=NON_RETRYABLE_TYPES,
 )
 # Each attempt is one HTTP call bounded by the SDK's own timeout (LLM_TIMEOUT_S); the
-# activity's start-to-close is that plus slack, computed per surface in SurfaceRun.
+# activity's start-to-close is that plus slack.
 LLM_TIMEOUT_SLACK = timedelta(seconds=10)
 # Cancellation reaches a running call with its next heartbeat (sent at most every 0.8 × this).
 LLM_HEARTBEAT = timedelta(seconds=5)
@@ -29,7 +27,7 @@ DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=20),
-    non_retryable_error_types=["NotFound", "NoQueries", "UnknownSurface"],
+    non_retryable_error_types=DB_NON_RETRYABLE_TYPES,
 )
 # Writes take milliseconds; a short timeout lets a write lost with a killed worker retry soon.
 DB_START_TO_CLOSE = timedelta(seconds=15)

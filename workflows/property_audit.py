@@ -1,4 +1,10 @@
-"""PropertyAudit: one audit = one batch; fans out a SurfaceRun child per surface."""
+"""PropertyAudit: one audit = one batch; fans out a SurfaceRun child per surface.
+
+It loads the plan, starts every child in one workflow task, awaits them (a failing surface never
+fails the others), records the batch's completion once, then writes the cross-model analysis,
+its summary and, if the audit slipped, an alert. Pause, resume and cancel are relayed to the
+children one at a time, so a resume never overtakes the pause it answers.
+"""
 
 from __future__ import annotations
 
@@ -18,14 +24,15 @@ with workflow.unsafe.imports_passed_through():
     from activities.asking import AskingActivities
     from activities.batch import BatchActivities
     from activities.insights import InsightsActivities
-    from activities.payloads import (
+    from activities.planning import PlanningActivities
+    from contracts.asking import SurfaceRunInput
+    from contracts.audit import (
         AlertDecision,
         AuditInput,
         AuditPlan,
         AuditProgress,
         AuditRef,
         AuditResult,
-        BatchResult,
         CompleteBatchInput,
         LoadPlanInput,
         OpenAuditInput,
@@ -37,31 +44,21 @@ with workflow.unsafe.imports_passed_through():
         SummaryRequest,
         SurfacePlan,
         SurfaceProgress,
-        SurfaceRunInput,
     )
-    from activities.planning import PlanningActivities
-    from workflows.names import (
+    from contracts.names import (
         AUDIT_ID,
         AUDIT_STATUS,
         SURFACE,
-        TASK_QUEUE,
         llm_task_queue,
         surface_workflow_id,
     )
+    from contracts.status import AuditStatus, PauseReason, RunStatus
+    from workflows import calls
     from workflows.pause_sync import mirror_pause
-    from workflows.policies import (
-        ALERT_RETRY,
-        DB_RETRY,
-        DB_SCHEDULE_TO_CLOSE,
-        DB_START_TO_CLOSE,
-        SUMMARY_RETRY,
-        SUMMARY_TIMEOUT,
-    )
+    from workflows.policies import ALERT_RETRY, SUMMARY_RETRY, SUMMARY_TIMEOUT
     from workflows.surface_run import SurfaceRunWorkflow
 
-
-# Audits recorded before this start their children one after the other.
-CHILDREN_START_TOGETHER = "children-start-together-v1"
+Child = workflow.ChildWorkflowHandle[SurfaceRunWorkflow, RunOutcome]
 
 
 @workflow.defn(name="PropertyAudit")
@@ -69,12 +66,12 @@ class PropertyAuditWorkflow:
     @workflow.init
     def __init__(self, inp: AuditInput) -> None:
         self._inp = inp
-        self._status = "queued"
+        self._status: str = AuditStatus.QUEUED
         self._paused = False
         self._pause_reason: str | None = None
         self._closing = False
         self._cancel_reason: str | None = None
-        self._children: dict[str, workflow.ChildWorkflowHandle[Any, Any]] = {}
+        self._children: dict[str, Child] = {}
         self._outcomes: dict[str, RunOutcome] = {}
         self._live: dict[str, SurfaceProgress] = {}
         self._totals: dict[str, int] = {}
@@ -85,12 +82,12 @@ class PropertyAuditWorkflow:
     async def run(self, inp: AuditInput) -> AuditResult:
         if not inp.audit_id:
             inp = await self._open_scheduled(inp)
-        self._set_status("running")
+        self._set_status(AuditStatus.RUNNING)
         sync = asyncio.create_task(
             mirror_pause(lambda: self._paused, lambda: self._closing, self._record_paused)
         )
         try:
-            plan = await self._db(
+            plan = await calls.db(
                 PlanningActivities.load_audit_plan,
                 LoadPlanInput(
                     audit_id=inp.audit_id,
@@ -101,79 +98,87 @@ class PropertyAuditWorkflow:
                 "load plan",
             )
             self._property_name = plan.profile.name
-            outcomes = await self._run_children(plan)
+            await self._start_children(plan)
+            outcomes = await self._await_children()
         except BaseException as err:
             self._closing = True
             await sync
             if is_cancelled_exception(err):
-                await self._close("cancelled", "cancelled through Temporal")
+                await self._close(AuditStatus.CANCELLED, "cancelled through Temporal")
             elif not self._children:
-                await self._close("failed", f"could not load the audit plan: {_cause(err)}")
+                await self._close(
+                    AuditStatus.FAILED, f"could not load the audit plan: {_cause(err)}"
+                )
             raise
         self._closing = True
         await sync
-        batch: BatchResult = await self._db(
+        batch = await calls.db(
             BatchActivities.complete_batch,
             CompleteBatchInput(audit_id=inp.audit_id, outcomes=outcomes),
             "complete batch",
         )
         self._set_status(batch.status)
-        # Added after audits were already running: old histories replay without these steps.
-        if workflow.patched("batch-insights-v1"):
-            await self._after_batch(outcomes)
+        await self._after_batch(outcomes)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return AuditResult(audit_id=inp.audit_id, status=batch.status, runs=outcomes)
 
     async def _after_batch(self, outcomes: list[RunOutcome]) -> None:
         """Cross-model analysis, its written summary, and an alert if the audit slipped."""
         ref = AuditRef(audit_id=self._inp.audit_id)
-        analysis = await self._db(InsightsActivities.analyze_batch, ref, "cross-model analysis")
-        summary = None
-        writer = next((o.surface for o in outcomes if o.status == "completed"), None)
-        if writer is not None:
-            try:
-                summary = await workflow.execute_activity_method(
-                    AskingActivities.summarize_batch,
-                    SummaryRequest(
-                        surface=writer, property_name=self._property_name, analysis=analysis
-                    ),
-                    task_queue=llm_task_queue(writer),
-                    start_to_close_timeout=SUMMARY_TIMEOUT,
-                    retry_policy=SUMMARY_RETRY,
-                    summary=f"summary written by {writer}",
-                )
-            except ActivityError as err:
-                if is_cancelled_exception(err):
-                    raise
-                workflow.logger.warning("LLM summary failed, using the rules: %s", _cause(err))
-        await self._db(
+        analysis = await calls.db(InsightsActivities.analyze_batch, ref, "cross-model analysis")
+        writer = next((o.surface for o in outcomes if o.status == RunStatus.COMPLETED), None)
+        summary = await self._written_summary(writer, analysis) if writer else None
+        await calls.db(
             InsightsActivities.store_summary,
             StoreSummaryInput(audit_id=self._inp.audit_id, summary=summary),
             "store summary" + ("" if summary else " (rules)"),
         )
-        decision: AlertDecision = await self._db(
-            InsightsActivities.check_alerts, ref, "check alerts"
-        )
+        decision = await calls.db(InsightsActivities.check_alerts, ref, "check alerts")
         if decision.send:
-            try:
-                await workflow.execute_activity_method(
-                    InsightsActivities.send_alert,
-                    SendAlertInput(
-                        audit_id=self._inp.audit_id, url=decision.url, payload=decision.payload
-                    ),
-                    start_to_close_timeout=SUMMARY_TIMEOUT,
-                    retry_policy=ALERT_RETRY,
-                    summary="send alert",
-                )
-            except ActivityError as err:
-                if is_cancelled_exception(err):
-                    raise
-                workflow.logger.warning("alert not delivered: %s", _cause(err))
+            await self._alert(decision)
+
+    async def _written_summary(
+        self, writer: str, analysis: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The summary a surface's model writes; None (the rules write it) when it cannot."""
+        try:
+            summary: dict[str, Any] = await workflow.execute_activity_method(
+                AskingActivities.summarize_batch,
+                SummaryRequest(
+                    surface=writer, property_name=self._property_name, analysis=analysis
+                ),
+                task_queue=llm_task_queue(writer),
+                start_to_close_timeout=SUMMARY_TIMEOUT,
+                retry_policy=SUMMARY_RETRY,
+                summary=f"summary written by {writer}",
+            )
+        except ActivityError as err:
+            if is_cancelled_exception(err):
+                raise
+            workflow.logger.warning("LLM summary failed, using the rules: %s", _cause(err))
+            return None
+        return summary
+
+    async def _alert(self, decision: AlertDecision) -> None:
+        try:
+            await workflow.execute_activity_method(
+                InsightsActivities.send_alert,
+                SendAlertInput(
+                    audit_id=self._inp.audit_id, url=decision.url, payload=decision.payload
+                ),
+                start_to_close_timeout=SUMMARY_TIMEOUT,
+                retry_policy=ALERT_RETRY,
+                summary="send alert",
+            )
+        except ActivityError as err:
+            if is_cancelled_exception(err):
+                raise
+            workflow.logger.warning("alert not delivered: %s", _cause(err))
 
     async def _open_scheduled(self, inp: AuditInput) -> AuditInput:
         """Started by a Schedule: make the audit's rows here, with a replay-safe id."""
         audit_id = str(workflow.uuid4())
-        opened: AuditInput = await self._db(
+        opened = await calls.db(
             PlanningActivities.open_audit,
             OpenAuditInput(
                 audit_id=audit_id,
@@ -192,61 +197,57 @@ class PropertyAuditWorkflow:
         self._inp = opened
         return opened
 
-    async def _run_children(self, plan: AuditPlan) -> list[RunOutcome]:
+    async def _start_children(self, plan: AuditPlan) -> None:
+        """Every child in one workflow task; a pause that arrived first is handed to them."""
+        for sp in plan.surfaces:
+            self._totals[sp.surface] = len(plan.queries) * self._inp.samples_per_query
+        if self._cancel_reason is None:
+            await asyncio.gather(*(self._start_child(plan, sp) for sp in plan.surfaces))
+
+    async def _start_child(self, plan: AuditPlan, sp: SurfacePlan) -> None:
         inp = self._inp
+        attrs = workflow.info().typed_search_attributes.updated(
+            SearchAttributePair(SURFACE, sp.surface)
+        )
+        panel = f"{len(plan.queries)} queries"
+        self._children[sp.surface] = await workflow.start_child_workflow(
+            SurfaceRunWorkflow.run,
+            SurfaceRunInput(
+                audit_id=inp.audit_id,
+                property_id=inp.property_id,
+                run_id=sp.run_id,
+                surface=sp.surface,
+                model=sp.model,
+                profile=plan.profile,
+                queries=plan.queries,
+                samples_per_query=inp.samples_per_query,
+                max_concurrency=sp.max_concurrency,
+                llm_timeout_s=sp.timeout_s,
+                mode=inp.mode,
+                web_search=inp.web_search,
+                max_cost_usd=inp.max_cost_usd,
+                start_paused=self._paused,
+                chunk_size=sp.chunk_size,
+                history_budget=sp.history_budget,
+            ),
+            id=surface_workflow_id(inp.audit_id, sp.surface),
+            task_queue=workflow.info().task_queue,  # where this worker polls, in tests too
+            parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
+            search_attributes=_without_status(attrs),
+            static_summary=(
+                f"{sp.surface} ({sp.model}) · {panel} × {inp.samples_per_query}"
+                f" · {plan.profile.name}"
+            ),
+            static_details=(
+                f"**Property:** {plan.profile.name} ({plan.profile.address.city_state()})\n"
+                f"**Surface:** {sp.surface} · model `{sp.model}`\n"
+                f"**Mode:** {inp.mode} · samples per query: {inp.samples_per_query}\n"
+                f"**Panel:** {panel} · concurrency {sp.max_concurrency}"
+            ),
+        )
 
-        async def start(sp: SurfacePlan) -> None:
-            attrs = workflow.info().typed_search_attributes.updated(
-                SearchAttributePair(SURFACE, sp.surface)
-            )
-            self._children[sp.surface] = await workflow.start_child_workflow(
-                SurfaceRunWorkflow.run,
-                SurfaceRunInput(
-                    audit_id=inp.audit_id,
-                    property_id=inp.property_id,
-                    run_id=sp.run_id,
-                    surface=sp.surface,
-                    model=sp.model,
-                    profile=plan.profile,
-                    queries=plan.queries,
-                    samples_per_query=inp.samples_per_query,
-                    max_concurrency=sp.max_concurrency,
-                    llm_timeout_s=sp.timeout_s,
-                    mode=inp.mode,
-                    web_search=inp.web_search,
-                    max_cost_usd=inp.max_cost_usd,
-                    # A pause that arrived before this child existed is not lost.
-                    start_paused=self._paused,
-                ),
-                id=surface_workflow_id(inp.audit_id, sp.surface),
-                task_queue=TASK_QUEUE,
-                parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
-                search_attributes=_without_status(attrs),
-                static_summary=(
-                    f"{sp.surface} ({sp.model}) · {len(plan.queries)} queries"
-                    f" × {inp.samples_per_query} · {plan.profile.name}"
-                ),
-                static_details=(
-                    f"**Property:** {plan.profile.name} ({plan.profile.address.city_state()})\n"
-                    f"**Surface:** {sp.surface} · model `{sp.model}`\n"
-                    f"**Mode:** {inp.mode} · samples per query: {inp.samples_per_query}\n"
-                    f"**Panel:** {len(plan.queries)} queries · concurrency {sp.max_concurrency}"
-                ),
-            )
-
-        if workflow.patched(CHILDREN_START_TOGETHER):
-            # Every child in one workflow task: the second no longer waits ~20 ms for the
-            # first one's start to be recorded.
-            for sp in plan.surfaces:
-                self._totals[sp.surface] = len(plan.queries) * inp.samples_per_query
-            if self._cancel_reason is None:
-                await asyncio.gather(*(start(sp) for sp in plan.surfaces))
-        else:
-            for sp in plan.surfaces:
-                self._totals[sp.surface] = len(plan.queries) * inp.samples_per_query
-                if self._cancel_reason is not None:
-                    break
-                await start(sp)
+    async def _await_children(self) -> list[RunOutcome]:
+        inp = self._inp
         names = list(self._children)
         results = await asyncio.gather(*self._children.values(), return_exceptions=True)
         for surface, result in zip(names, results, strict=True):
@@ -256,7 +257,7 @@ class PropertyAuditWorkflow:
                 self._outcomes[surface] = RunOutcome(
                     surface=surface,
                     run_id=inp.run_ids[surface],
-                    status="failed",
+                    status=RunStatus.FAILED,
                     error_message=_cause(result),
                 )
             else:
@@ -266,68 +267,60 @@ class PropertyAuditWorkflow:
                 self._outcomes[surface] = RunOutcome(
                     surface=surface,
                     run_id=inp.run_ids[surface],
-                    status="cancelled",
+                    status=RunStatus.CANCELLED,
                     error_message=self._cancel_reason,
                 )
         return [self._outcomes[s] for s in inp.surfaces]
 
     async def _record_paused(self, paused: bool) -> None:
-        self._set_status("paused" if paused else "running")
-        await self._db(
+        self._set_status(AuditStatus.PAUSED if paused else AuditStatus.RUNNING)
+        await calls.db(
             BatchActivities.set_audit_paused,
             SetPausedInput(audit_id=self._inp.audit_id, paused=paused, reason=self._pause_reason),
             "audit paused" if paused else "audit resumed",
         )
 
-    async def _close(self, status: str, message: str | None) -> None:
+    async def _close(self, status: AuditStatus, message: str | None) -> None:
         self._set_status(status)
-        await self._db(
+        await calls.db(
             BatchActivities.set_audit_status,
             SetStatusInput(
                 audit_id=self._inp.audit_id,
-                status=status,  # type: ignore[arg-type]
+                status=status,
                 run_ids=list(self._inp.run_ids.values()),
                 error_message=message,
             ),
             f"mark audit {status}",
         )
 
-    async def _db(self, fn: Any, arg: Any, summary: str) -> Any:
-        return await workflow.execute_activity_method(
-            fn,
-            arg,
-            start_to_close_timeout=DB_START_TO_CLOSE,
-            schedule_to_close_timeout=DB_SCHEDULE_TO_CLOSE,
-            retry_policy=DB_RETRY,
-            summary=summary,
-        )
-
     def _set_status(self, status: str) -> None:
         self._status = status
         workflow.upsert_search_attributes([AUDIT_STATUS.value_set(status)])
 
-    async def _relay(self, name: str, *args: Any) -> None:
-        async def one(handle: workflow.ChildWorkflowHandle[Any, Any]) -> None:
+    async def _relay(self, send: Any) -> None:
+        """`send(child)` to every child still running, one relay at a time."""
+
+        async def one(handle: Child) -> None:
             try:
-                await handle.signal(name, *args)
+                await send(handle)
             except ApplicationError as err:
                 # A child that already finished cannot take signals; that is not an error.
-                workflow.logger.info("signal %s to %s skipped: %s", name, handle.id, err)
+                workflow.logger.info("signal to %s skipped: %s", handle.id, err)
 
-        # One relay at a time: a resume must never overtake the pause it answers.
         async with self._relay_lock:
             await asyncio.gather(*(one(h) for h in self._children.values() if not h.done()))
 
     @workflow.signal
     async def pause(self, reason: str | None = None) -> None:
         self._paused = True
-        self._pause_reason = reason or "requested"
-        await self._relay("pause", self._pause_reason)
+        self._pause_reason = reason or PauseReason.REQUESTED
+        why = self._pause_reason
+        await self._relay(lambda child: child.signal(SurfaceRunWorkflow.pause, why))
 
     @workflow.signal
     async def resume(self) -> None:
         self._paused, self._pause_reason = False, None
-        await self._relay("resume")
+        await self._relay(lambda child: child.signal(SurfaceRunWorkflow.resume))
 
     @workflow.signal
     async def budget_reached(self, cost_usd: float) -> None:
@@ -335,12 +328,13 @@ class PropertyAuditWorkflow:
         if self._paused:
             return
         workflow.logger.info("budget reached at $%.4f: pausing", cost_usd)
-        await self.pause("budget")
+        await self.pause(PauseReason.BUDGET)
 
     @workflow.signal
     async def cancel(self, reason: str | None = None) -> None:
         self._cancel_reason = reason or "cancelled by request"
-        await self._relay("cancel", self._cancel_reason)
+        why = self._cancel_reason
+        await self._relay(lambda child: child.signal(SurfaceRunWorkflow.cancel, why))
 
     @workflow.signal
     def child_progress(self, progress: SurfaceProgress) -> None:
@@ -348,36 +342,33 @@ class PropertyAuditWorkflow:
 
     @workflow.query
     def progress(self) -> AuditProgress:
-        surfaces = []
-        for surface in self._inp.surfaces:
-            outcome = self._outcomes.get(surface)
-            live = self._live.get(surface)
-            if outcome is not None:
-                snapshot = SurfaceProgress(
-                    surface=surface,
-                    run_id=outcome.run_id,
-                    status=outcome.status,
-                    done=outcome.answered + outcome.errors,
-                    total=self._totals.get(surface, 0),
-                    errors=outcome.errors,
-                )
-            elif live is not None:
-                snapshot = live.model_copy(update={"paused": self._paused})
-            else:
-                snapshot = SurfaceProgress(
-                    surface=surface,
-                    run_id=self._inp.run_ids.get(surface, ""),
-                    status="running" if surface in self._children else "queued",
-                    paused=self._paused,
-                    total=self._totals.get(surface, 0),
-                )
-            surfaces.append(snapshot)
         return AuditProgress(
             audit_id=self._inp.audit_id,
             status=self._status,
             paused=self._paused,
             pause_reason=self._pause_reason if self._paused else None,
-            surfaces=surfaces,
+            surfaces=[self._surface_progress(s) for s in self._inp.surfaces],
+        )
+
+    def _surface_progress(self, surface: str) -> SurfaceProgress:
+        outcome, live = self._outcomes.get(surface), self._live.get(surface)
+        if outcome is not None:
+            return SurfaceProgress(
+                surface=surface,
+                run_id=outcome.run_id,
+                status=outcome.status,
+                done=outcome.answered + outcome.errors,
+                total=self._totals.get(surface, 0),
+                errors=outcome.errors,
+            )
+        if live is not None:
+            return live.model_copy(update={"paused": self._paused})
+        return SurfaceProgress(
+            surface=surface,
+            run_id=self._inp.run_ids.get(surface, ""),
+            status=RunStatus.RUNNING if surface in self._children else RunStatus.QUEUED,
+            paused=self._paused,
+            total=self._totals.get(surface, 0),
         )
 
 

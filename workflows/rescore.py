@@ -8,13 +8,13 @@ rewritten (the figures they replace are kept), then the audit's cross-model anal
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.payloads import (
-        AuditRef,
+    from activities.rescoring import RescoringActivities
+    from contracts.audit import AuditRef
+    from contracts.rescore import (
         AuditToRescore,
         RescoreInput,
         RescorePage,
@@ -23,8 +23,8 @@ with workflow.unsafe.imports_passed_through():
         RescoreTotals,
         RunRescoreResult,
     )
-    from activities.rescoring import RescoringActivities
-    from workflows.policies import DB_RETRY, DB_SCHEDULE_TO_CLOSE, DB_START_TO_CLOSE
+    from workflows import calls
+    from workflows.policies import DB_START_TO_CLOSE
 
 # Audits per page; runs re-scored at once (each is one transaction over its answers).
 PAGE = 20
@@ -32,8 +32,8 @@ RUNS_AT_ONCE = 4
 HISTORY_BUDGET = 5_000
 
 
-def rescore_workflow_id(kind: str, target_id: str | None, version: int) -> str:
-    return f"rescore-{kind}-{target_id or 'everything'}-v{version}"
+# A run's re-scoring is one transaction over all its answers: more than a single write.
+RUN_TIMEOUT = DB_START_TO_CLOSE * 4
 
 
 @workflow.defn(name="Rescore")
@@ -46,7 +46,7 @@ class RescoreWorkflow:
     async def run(self, inp: RescoreInput) -> RescoreTotals:
         cursor = inp.cursor
         while True:
-            page: RescorePage = await self._db(
+            page: RescorePage = await calls.db(
                 RescoringActivities.rescore_page,
                 RescorePageInput(kind=inp.kind, target_id=inp.target_id, cursor=cursor, limit=PAGE),
                 "next audits to re-score",
@@ -66,10 +66,11 @@ class RescoreWorkflow:
         for start in range(0, len(audit.run_ids), RUNS_AT_ONCE):
             done: list[RunRescoreResult] = await asyncio.gather(
                 *(
-                    self._db(
+                    calls.db(
                         RescoringActivities.rescore_run,
                         RescoreRunInput(run_id=run_id),
                         f"re-score run {run_id[:8]}",
+                        start_to_close=RUN_TIMEOUT,
                     )
                     for run_id in audit.run_ids[start : start + RUNS_AT_ONCE]
                 )
@@ -78,22 +79,13 @@ class RescoreWorkflow:
                 self._totals.runs += 1
                 self._totals.answers += result.answers
                 self._totals.changed_answers += result.changed
-        await self._db(
+        await calls.db(
             RescoringActivities.reanalyze_audit,
             AuditRef(audit_id=audit.audit_id),
             f"re-analyse audit {audit.audit_id[:8]}",
+            start_to_close=RUN_TIMEOUT,
         )
         self._totals.audits += 1
-
-    async def _db(self, fn: Any, arg: Any, summary: str) -> Any:
-        return await workflow.execute_activity_method(
-            fn,
-            arg,
-            start_to_close_timeout=DB_START_TO_CLOSE * 4,
-            schedule_to_close_timeout=DB_SCHEDULE_TO_CLOSE,
-            retry_policy=DB_RETRY,
-            summary=summary,
-        )
 
     @workflow.query
     def progress(self) -> RescoreTotals:

@@ -31,11 +31,11 @@ from api.services.audits import (
     started_body,
     state_from_db,
 )
+from contracts.names import audit_workflow_id, surface_workflow_id
+from contracts.status import FINAL_AUDIT_STATUSES
 from db import audits as audit_store
-from db.audits import FINAL_AUDIT_STATUSES
 from db.models import Audit, Property
 from db.properties import list_queries
-from workflows.names import audit_workflow_id, surface_workflow_id
 from workflows.property_audit import PropertyAuditWorkflow
 
 router = APIRouter(prefix="/audits", tags=["audits"])

@@ -17,14 +17,14 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.payloads import RescoreInput, RescoreTotals
 from api.auth import AdminDep, Caller, CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import audit_or_404, property_or_404, run_or_404
 from config.settings import Settings
+from contracts.names import TASK_QUEUE
+from contracts.rescore import RescoreInput, RescoreTotals, rescore_workflow_id
 from geo.scoring import SCORING_VERSION
-from workflows.names import TASK_QUEUE
-from workflows.rescore import RescoreWorkflow, rescore_workflow_id
+from workflows.rescore import RescoreWorkflow
 
 router = APIRouter(tags=["rescoring"])
 Force = Annotated[bool, Query(description="re-score again even if this version already ran")]

@@ -12,7 +12,8 @@ from api.deps import SessionDep
 from api.lookups import run_or_404
 from api.schemas import RunDetail
 from api.services.runs import run_detail, score_with_errors
-from db.audits import FINAL_AUDIT_STATUSES, delete_run, get_audit
+from contracts.status import FINAL_AUDIT_STATUSES
+from db.audits import delete_run, get_audit
 from db.runs import run_answers
 
 router = APIRouter(prefix="/runs", tags=["runs"])

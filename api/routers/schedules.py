@@ -21,7 +21,6 @@ from temporalio.client import (
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.payloads import AuditInput
 from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import property_or_404
@@ -29,7 +28,8 @@ from api.ratelimit import paid_work
 from api.schemas import ScheduleIn, ScheduleOut
 from api.services.audits import Refused, budget, resolve_surfaces
 from api.services.schedules import delete_schedule, describe, schedule_id
-from workflows.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
+from contracts.audit import AuditInput
+from contracts.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
 from workflows.property_audit import PropertyAuditWorkflow
 
 router = APIRouter(prefix="/properties", tags=["schedules"])

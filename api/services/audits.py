@@ -17,12 +17,12 @@ from temporalio.common import (
 )
 from temporalio.service import RPCError
 
-from activities.payloads import AuditInput, AuditProgress, SurfaceProgress
 from api.schemas import AuditStarted, AuditState, RunRef, RunState
 from config.settings import Settings
+from contracts.audit import AuditInput, AuditProgress, SurfaceProgress
+from contracts.names import AUDIT_ID, AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
 from db.models import Audit, Property, Run
 from geo.summary import BatchSummary
-from workflows.names import AUDIT_ID, AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
 from workflows.property_audit import PropertyAuditWorkflow
 from workflows.surface_run import SurfaceRunWorkflow
 

@@ -13,8 +13,8 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.services.schedules import delete_schedule
+from contracts.status import FINAL_AUDIT_STATUSES
 from db import audits
-from db.audits import FINAL_AUDIT_STATUSES
 from db.models import Audit, Property
 
 CLOSE_WAIT_S = 60.0

@@ -8,8 +8,8 @@ from typing import Any
 from temporalio.client import Client, ScheduleActionStartWorkflow, ScheduleHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.payloads import AuditInput
 from api.schemas import ScheduleOut
+from contracts.audit import AuditInput
 
 
 def schedule_id(property_id: uuid.UUID) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from temporalio.testing import ActivityEnvironment
 
 from activities.insights import InsightsActivities
-from activities.payloads import AuditRef
+from contracts.audit import AuditRef
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
 from db.models import Audit

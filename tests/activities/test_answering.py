@@ -12,13 +12,13 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.answering import AnsweringActivities
 from activities.asking import AskingActivities
-from activities.payloads import AnswerRequest, QuerySpec
+from contracts.asking import AnswerRequest
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
 from db.models import Answer, CitationRow, Query, Run
-from geo.profile import PropertyProfile
 from surfaces.base import Completion
 from tests.activities.test_metrics import ANSWER, ScriptedSurface, new_audit
+from tests.factories import answer_request
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -32,13 +32,7 @@ async def sessions(database_url: str) -> AsyncIterator[Sessions]:
 
 
 def request(run_id: str, query_id: str) -> AnswerRequest:
-    return AnswerRequest(
-        surface="openai",
-        run_id=run_id,
-        query=QuerySpec(query_id=query_id, text="q one", type="branded", index=1),
-        profile=PropertyProfile(name="AMLI Aero", brand_domains=["amli.com"]),
-        total_asks=1,
-    )
+    return answer_request(run_id, query_id)
 
 
 def answering(sessions: Sessions, calls: int) -> tuple[AnsweringActivities, ScriptedSurface]:
@@ -95,7 +89,7 @@ async def test_a_database_outage_hands_the_answer_back_instead_of_failing(
     assert answered.recorded is None
     assert answered.answer is not None
     assert answered.answer.block.ordered_entities[0].name == "AMLI Aero"
-    assert (answered.answer.input_tokens, answered.answer.output_tokens) == (100, 50)
+    assert (answered.answer.usage.input_tokens, answered.answer.usage.output_tokens) == (100, 50)
     await down.dispose()
 
 
@@ -104,8 +98,8 @@ async def test_a_run_deleted_under_its_workflow_fails_for_good(sessions: Session
     from sqlalchemy import delete
     from temporalio.exceptions import ApplicationError
 
-    from activities.payloads import FinishRunInput, RecordErrorInput
     from activities.recording import RecordingActivities
+    from contracts.asking import FinishRunInput, RecordErrorInput
 
     audit_id, _, run_id = await new_audit(sessions)
     query_id = await first_query(sessions)
@@ -118,13 +112,7 @@ async def test_a_run_deleted_under_its_workflow_fails_for_good(sessions: Session
         env.run(acts.ask_and_record, request(run_id, query_id)),
         env.run(
             recording.record_query_error,
-            RecordErrorInput(
-                run_id=run_id,
-                query=request(run_id, query_id).query,
-                sample=0,
-                total_asks=1,
-                error="x",
-            ),
+            RecordErrorInput(ask=request(run_id, query_id).ask, error="x"),
         ),
         env.run(recording.finish_run, FinishRunInput(run_id=run_id, status="completed")),
     ]

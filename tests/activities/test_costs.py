@@ -14,18 +14,19 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.answering import AnsweringActivities
-from activities.asking import AskingActivities, UnusableCall
-from activities.payloads import AnswerRequest, QuerySpec
+from activities.asking import AskingActivities
+from activities.paid_calls import UnusableCall
 from activities.recording import unusable_charger
+from contracts.asking import Usage
 from db import runs
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
 from db.models import Answer, Query, Run
 from db.models import UnusableCall as UnusableRow
-from geo.profile import PropertyProfile
 from surfaces.base import Completion
 from surfaces.capabilities import model_info
 from tests.activities.test_metrics import ANSWER, PRICES, ScriptedSurface, new_audit
+from tests.factories import answer_request
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -39,11 +40,12 @@ async def sessions(database_url: str) -> AsyncIterator[Sessions]:
 
 
 def test_web_searches_are_priced_per_model_family() -> None:
-    acts = AskingActivities(ScriptedSurface([]), pricing=PRICES)  # type: ignore[arg-type]
     plain = Completion(text="", model="m", input_tokens=1_000_000, output_tokens=0)
     searched = plain.model_copy(update={"web_searches": 3})
-    assert acts.cost(plain) == pytest.approx(2.0)
-    assert acts.cost(searched) == pytest.approx(2.0 + 3 * 10.0 / 1000)
+    assert PRICES.cost_usd(1_000_000, 0) == pytest.approx(2.0)
+    assert PRICES.cost_usd(plain.input_tokens, 0, searched.web_searches) == pytest.approx(
+        2.0 + 3 * 10.0 / 1000
+    )
     # The providers' list prices per thousand searches, as the table holds them.
     per_k = {m: model_info(m).search_per_k for m in ("gpt-5.5", "gpt-4o", "claude-sonnet-5-5")}
     assert per_k == {"gpt-5.5": 10.0, "gpt-4o": 25.0, "claude-sonnet-5-5": 10.0}
@@ -69,13 +71,7 @@ async def test_an_unusable_answer_is_charged_to_its_run(sessions: Sessions) -> N
         charge_unusable=record,
     )
     acts = AnsweringActivities(asking, sessions)
-    req = AnswerRequest(
-        surface="openai",
-        run_id=run_id,
-        query=QuerySpec(query_id=query_id, text="q one", type="branded", index=1),
-        profile=PropertyProfile(name="AMLI Aero", brand_domains=["amli.com"]),
-        total_asks=1,
-    )
+    req = answer_request(run_id, query_id)
     env = ActivityEnvironment()
     for attempt in (1, 2):
         env.info = dataclasses.replace(env.info, attempt=attempt)
@@ -111,9 +107,9 @@ async def test_a_failed_natural_question_still_counts_its_first_phase(sessions: 
     async with sessions() as s, s.begin():
         await runs.record_error(
             s,
-            runs.AskKey(uuid.UUID(run_id), query_id, "q one", "branded", 1.0, 1, 0, 1),
+            answer_request(run_id, str(query_id)).ask,
             error="extraction failed",
-            usage=runs.Usage("gpt-test", input_tokens=400, output_tokens=900, cost_usd=0.01),
+            usage=Usage(model="gpt-test", input_tokens=400, output_tokens=900, cost_usd=0.01),
         )
     async with sessions() as s:
         run = await s.get(Run, uuid.UUID(run_id))

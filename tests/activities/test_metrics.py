@@ -19,24 +19,18 @@ from temporalio.testing import ActivityEnvironment
 from activities import metrics
 from activities.asking import AskingActivities
 from activities.batch import BatchActivities
-from activities.payloads import (
-    AskRequest,
-    CompleteBatchInput,
-    LoadPlanInput,
-    QuerySpec,
-    RunOutcome,
-    SetStatusInput,
-)
 from activities.planning import PlanningActivities
 from cli.stack import free_port
 from config.settings import Settings
+from contracts.asking import AnswerRequest
+from contracts.audit import CompleteBatchInput, LoadPlanInput, RunOutcome, SetStatusInput
 from db import audits
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
 from db.models import Property, Query
-from geo.profile import PropertyProfile
 from surfaces.base import Completion, Prompt
 from surfaces.capabilities import ModelInfo
+from tests.factories import answer_request
 from tests.prom import scrape, total
 
 ANSWER = json.dumps(
@@ -80,13 +74,8 @@ def metered() -> Iterator[tuple[ActivityEnvironment, str]]:
     yield env, f"http://127.0.0.1:{port}/metrics"
 
 
-def ask(surface: str = "openai") -> AskRequest:
-    return AskRequest(
-        surface=surface,
-        run_id=str(uuid.uuid4()),
-        query=QuerySpec(query_id=str(uuid.uuid4()), text="Best apartments", type="local", index=1),
-        profile=PropertyProfile(name="AMLI Aero", brand_domains=["amli.com"]),
-    )
+def ask(surface: str = "openai") -> AnswerRequest:
+    return answer_request(str(uuid.uuid4()), str(uuid.uuid4()), surface=surface)
 
 
 def test_status_labels() -> None:
@@ -101,7 +90,7 @@ def test_status_labels() -> None:
 
 
 def test_every_error_type_of_the_mapping_has_a_status() -> None:
-    from surfaces.errors import NON_RETRYABLE_TYPES
+    from contracts.errors import NON_RETRYABLE_TYPES
 
     assert set(NON_RETRYABLE_TYPES) <= set(metrics.STATUS_BY_ERROR_TYPE)
 
@@ -122,7 +111,7 @@ async def test_outside_a_worker_metrics_are_a_noop() -> None:
     metrics.llm_call("openai")  # not in an activity at all
     metrics.audit_finished("completed")
     surface = ScriptedSurface([Completion(text=ANSWER, model="gpt-test", input_tokens=5)])
-    result = await ActivityEnvironment().run(AskingActivities(surface).ask_surface, ask())
+    result = await ActivityEnvironment().run(AskingActivities(surface).ask_structured, ask())
     assert result.block.ordered_entities[0].name == "AMLI Aero"
 
 
@@ -146,10 +135,10 @@ async def test_each_llm_call_is_counted_once_by_outcome(
         ]
     )
     acts = AskingActivities(surface, pricing=PRICES)
-    await env.run(acts.ask_surface, ask())
+    await env.run(acts.ask_structured, ask())
     for expected in ("MalformedAnswer", "ProviderTimeout", "RateLimited"):
         with pytest.raises(ApplicationError) as err:
-            await env.run(acts.ask_surface, ask())
+            await env.run(acts.ask_structured, ask())
         assert err.value.type == expected
 
     samples = scrape(url)
@@ -163,7 +152,7 @@ async def test_each_llm_call_is_counted_once_by_outcome(
     tokens = "propertyaudit_llm_tokens_total"
     assert total(samples, tokens, surface="openai", kind="input") == 2200
     assert total(samples, tokens, surface="openai", kind="output") == 350
-    spent = sum(acts.cost(c) for c in answered)
+    spent = sum(PRICES.cost_usd(c.input_tokens, c.output_tokens) for c in answered)
     assert spent == pytest.approx((2200 * 2.0 + 350 * 10.0) / 1e6)
     assert total(samples, "propertyaudit_llm_cost_usd_sum") == pytest.approx(spent)
     assert total(samples, "propertyaudit_llm_cost_usd_count") == 2

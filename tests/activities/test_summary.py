@@ -7,7 +7,7 @@ import json
 from temporalio.testing import ActivityEnvironment
 
 from activities.asking import AskingActivities
-from activities.payloads import SummaryRequest
+from contracts.audit import SummaryRequest
 from geo.summary import BatchSummary
 from surfaces.base import Completion
 from tests.activities.test_metrics import PRICES, ScriptedSurface

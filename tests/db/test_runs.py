@@ -6,6 +6,8 @@ import uuid
 
 from sqlalchemy import func, select
 
+from contracts.asking import Ask, Usage
+from contracts.audit import QuerySpec
 from db import audits, runs
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
@@ -13,6 +15,11 @@ from db.models import Answer, CitationRow, Property, Query, Run, Score
 from geo.answer import AnswerBlock, Citation, Entity
 from geo.profile import BrandContext
 from geo.scoring import score_answer
+
+
+def ask(run: uuid.UUID, query: uuid.UUID, text: str, kind: str, weight: float, index: int) -> Ask:
+    spec = QuerySpec(query_id=str(query), text=text, type=kind, weight=weight, index=index)
+    return Ask(run_id=str(run), query=spec, total_asks=2)
 
 
 async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) -> None:
@@ -58,10 +65,10 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
                 stored.append(
                     await runs.record_answer(
                         s,
-                        runs.AskKey(run_id, q1_id, "q one", "branded", 1.5, 1, 0, 2),
+                        ask(run_id, q1_id, "q one", "branded", 1.5, 1),
                         block=block,
                         scored=scored,
-                        usage=runs.Usage("m", input_tokens=10, output_tokens=20, latency_ms=5),
+                        usage=Usage(model="m", input_tokens=10, output_tokens=20, latency_ms=5),
                         raw_text="{}",
                     )
                 )
@@ -73,7 +80,7 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
                 errors.append(
                     await runs.record_error(
                         s,
-                        runs.AskKey(run_id, q2_id, "q two", "local", 1.0, 2, 0, 2),
+                        ask(run_id, q2_id, "q two", "local", 1.0, 2),
                         error="HTTP 500",
                     )
                 )

@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from config.settings import Settings
-from workflows.names import SEARCH_ATTRIBUTES, TASK_QUEUE
+from contracts.names import SEARCH_ATTRIBUTES, TASK_QUEUE, llm_task_queue
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
@@ -123,11 +123,12 @@ def test_worker_commands_poll_real_task_queues() -> None:
         assert queues, f"{name} must name its queues (one role per service)"
         assert queues <= known, f"{name} polls unknown queues {queues - known}"
         polled |= queues
-    surface_queues = {c.task_queue for c in settings.surface_configs().values()}
+    surface_queues = {llm_task_queue(name) for name in settings.surface_configs()}
     assert polled == {TASK_QUEUE} | surface_queues  # every queue has a worker, none is shared
     # One service per LLM surface, each replicas-settable from the environment.
     for config in settings.surface_configs().values():
-        [service] = [n for n, cmd in workers().items() if config.task_queue in " ".join(cmd)]
+        queue = llm_task_queue(config.name)
+        [service] = [n for n, cmd in workers().items() if queue in " ".join(cmd)]
         replicas = str(SERVICES[service]["deploy"]["replicas"])
         assert re.fullmatch(r"\$\{[A-Z_]+_WORKERS:-1\}", replicas), (service, replicas)
 

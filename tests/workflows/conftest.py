@@ -12,7 +12,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from cli.stack import temporal_cli
-from workflows.names import SEARCH_ATTRIBUTES
+from contracts.names import SEARCH_ATTRIBUTES
 
 
 @pytest_asyncio.fixture(scope="session")

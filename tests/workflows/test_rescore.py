@@ -16,8 +16,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.payloads import RescoreInput, RescoreTotals
 from activities.rescoring import RescoringActivities
+from contracts.rescore import RescoreInput, RescoreTotals
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
 from db.models import Answer, Audit, Property, Revision, Run
