@@ -59,7 +59,7 @@ def test_postgres_down_for_twenty_seconds(harness: Harness) -> None:
         pytest.skip("needs a local PostgreSQL cluster to stop and start")
     info = harness.start_audits(5)
     harness.wait_for("answers", lambda: harness.answered() >= 40)
-    before = harness.stored_answers(info["panel"])[0]
+    before = harness.stored_answers()[0]
     _pg("stop")
     try:
         time.sleep(20)
