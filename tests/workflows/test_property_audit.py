@@ -174,11 +174,15 @@ async def _budget_paused(handle: Handle) -> AuditProgress | None:
 
 
 async def test_a_failing_surface_stops_only_itself(client: Client) -> None:
-    fake = FakeAudit(questions=8, max_concurrency=2)
+    fake = FakeAudit(questions=8, max_concurrency=1, ask_seconds=0.1)
     async with workers(client, fake) as running:
         good, bad = running.surfaces
         fake.failing.add(bad)
         handle = await start(client, running)
+        await eventually("the bad surface closed", lambda: fake.called("finish_run"))
+        # Relayed to a child that has already closed: the parent must not fail for it.
+        await handle.signal(PropertyAuditWorkflow.pause)
+        await handle.signal(PropertyAuditWorkflow.resume)
         result = await handle.result()
     by_surface = {r.surface: r for r in result.runs}
     assert result.status == AuditStatus.PARTIAL
