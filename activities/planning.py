@@ -20,6 +20,7 @@ from contracts.audit import (
 )
 from contracts.status import AuditStatus
 from db import audits
+from db.audits import AuditRequest
 from db.models import Audit, Run
 from db.properties import get_property, list_queries, profile_of
 from surfaces.config import SurfaceConfig
@@ -42,38 +43,21 @@ class PlanningActivities:
     @activity.defn
     async def open_audit(self, inp: OpenAuditInput) -> AuditInput:
         """Create the audit and run rows for a scheduled start (idempotent by audit id)."""
-        audit_id = uuid.UUID(inp.audit_id)
         self._check_surfaces(inp.surfaces)
-        surfaces = list(inp.run_workflow_ids)
+        request = AuditRequest(
+            audit_id=uuid.UUID(inp.audit_id),
+            workflow_id=inp.workflow_id,
+            property_id=uuid.UUID(inp.property_id),
+            surfaces=[self._surfaces[s] for s in inp.surfaces],
+            mode=inp.mode,
+            web_search=inp.web_search,
+            samples_per_query=inp.samples_per_query,
+            max_cost_usd=inp.max_cost_usd,
+        )
         async with self._sessions() as session, session.begin():
-            audit = await audits.get_audit(session, audit_id)
+            audit = await audits.get_audit(session, request.audit_id)
             if audit is None:
-                prop = await get_property(session, uuid.UUID(inp.property_id))
-                if prop is None:
-                    raise ApplicationError(
-                        f"property {inp.property_id} not found",
-                        type="NotFound",
-                        non_retryable=True,
-                    )
-                queries = await list_queries(session, prop.id, active_only=True)
-                audit = await audits.create_audit(
-                    session,
-                    audit_id=audit_id,
-                    property_id=prop.id,
-                    surfaces=surfaces,
-                    models={s: self._surfaces[s].model for s in surfaces},
-                    mode=inp.mode,
-                    web_search=inp.web_search,
-                    samples_per_query=inp.samples_per_query,
-                    query_count=len(queries),
-                    idempotency_key=None,
-                    audit_workflow_id=inp.workflow_id,
-                    workflow_id_for=inp.run_workflow_ids,
-                    max_cost_usd=inp.max_cost_usd,
-                    searching={
-                        s: self._surfaces[s].capabilities.searches(inp.web_search) for s in surfaces
-                    },
-                )
+                audit = await self._open(session, request)
             return AuditInput(
                 audit_id=inp.audit_id,
                 property_id=inp.property_id,
@@ -84,6 +68,16 @@ class PlanningActivities:
                 samples_per_query=audit.samples_per_query,
                 max_cost_usd=audit.max_cost_usd,
             )
+
+    async def _open(self, session: AsyncSession, request: AuditRequest) -> Audit:
+        if await get_property(session, request.property_id) is None:
+            raise ApplicationError(
+                f"property {request.property_id} not found", type="NotFound", non_retryable=True
+            )
+        try:
+            return await audits.open_audit(session, request)
+        except audits.NoActiveQueries as exc:
+            raise ApplicationError(str(exc), type="NoQueries", non_retryable=True) from exc
 
     @activity.defn
     async def load_audit_plan(self, inp: LoadPlanInput) -> AuditPlan:

@@ -20,6 +20,7 @@ from geo.answer import coerce_answer_block, extract_json_object
 from geo.profile import PropertyProfile, brand_context
 from geo.scoring import score_answer
 from surfaces.base import Surface
+from surfaces.config import SurfaceConfig
 from surfaces.prompts import structured_prompt
 
 
@@ -34,19 +35,16 @@ async def run_audit(
     """Ask every question on every surface, record each answer; returns the wall seconds."""
     audit_id = uuid.uuid4()
     async with sessions() as session, session.begin():
-        audit = await audits.create_audit(
+        audit = await audits.open_audit(
             session,
-            audit_id=audit_id,
-            property_id=property_id,
-            surfaces=list(surfaces),
-            models={s: a.model for s, a in surfaces.items()},
-            mode="structured",
-            web_search=False,
-            samples_per_query=1,
-            query_count=len(queries),
-            idempotency_key=None,
-            audit_workflow_id=f"asyncio-{audit_id}",
-            workflow_id_for={s: f"asyncio-{audit_id}-{s}" for s in surfaces},
+            audits.AuditRequest(
+                audit_id=audit_id,
+                property_id=property_id,
+                surfaces=[
+                    SurfaceConfig(name=s, provider="openai", model=a.model)
+                    for s, a in surfaces.items()
+                ],
+            ),
         )
         run_ids = {r.surface: r.id for r in audit.runs}
     brand = brand_context(profile)

@@ -63,7 +63,6 @@ class OpenAuditInput(BaseModel):
     workflow_id: str
     property_id: str
     surfaces: list[str]
-    run_workflow_ids: dict[str, str]
     mode: str = "structured"
     web_search: bool = False
     samples_per_query: int = 1

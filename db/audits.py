@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from contracts.names import audit_workflow_id, surface_workflow_id
 from contracts.status import (
     FINAL_AUDIT_STATUSES,
     FINAL_RUN_STATUSES,
@@ -15,7 +18,9 @@ from contracts.status import (
     RunStatus,
 )
 from db.models import Audit, Run, utcnow
+from db.properties import count_active_queries
 from geo.scoring import SCORING_VERSION
+from surfaces.config import SurfaceConfig
 
 PAUSABLE = (AuditStatus.RUNNING, AuditStatus.PAUSED)
 
@@ -30,54 +35,64 @@ async def find_by_idempotency_key(
     )
 
 
-async def create_audit(
-    session: AsyncSession,
-    *,
-    property_id: uuid.UUID,
-    surfaces: list[str],
-    models: dict[str, str],
-    mode: str,
-    web_search: bool,
-    samples_per_query: int,
-    query_count: int,
-    idempotency_key: str | None,
-    workflow_id_for: dict[str, str],
-    max_cost_usd: float | None = None,
-    audit_id: uuid.UUID,
-    audit_workflow_id: str,
-    searching: dict[str, bool] | None = None,
-) -> Audit:
-    """The audit and a queued run per surface. `searching`: whether each surface really
-    searches the web when `web_search` is asked (a surface without a search tool does not)."""
+class NoActiveQueries(LookupError):
+    """The property has no active question to ask."""
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """An audit as a start asks for it, from the API or from a Schedule."""
+
+    property_id: uuid.UUID
+    surfaces: Sequence[SurfaceConfig]
+    mode: str = "structured"
+    web_search: bool = False
+    samples_per_query: int = 1
+    max_cost_usd: float | None = None
+    idempotency_key: str | None = None
+    audit_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    # A Schedule names the workflow itself; otherwise the contract of names does.
+    workflow_id: str | None = None
+
+
+async def open_audit(session: AsyncSession, request: AuditRequest) -> Audit:
+    """The one way an audit is made: the audit and a queued run per surface over the
+    property's active panel, each run with its surface's model, whether that surface really
+    searches when web search is asked, and its child workflow's id."""
+    query_count = await count_active_queries(session, request.property_id)
+    if not query_count:
+        raise NoActiveQueries(f"property {request.property_id} has no active queries")
+    audit_id = str(request.audit_id)
+    names = [s.name for s in request.surfaces]
     audit = Audit(
-        id=audit_id,
-        property_id=property_id,
+        id=request.audit_id,
+        property_id=request.property_id,
         status=AuditStatus.QUEUED,
-        surfaces=surfaces,
-        mode=mode,
-        web_search=web_search,
-        samples_per_query=samples_per_query,
-        batch_size=len(surfaces),
+        surfaces=names,
+        mode=request.mode,
+        web_search=request.web_search,
+        samples_per_query=request.samples_per_query,
+        batch_size=len(names),
         query_count=query_count,
-        workflow_id=audit_workflow_id,
-        idempotency_key=idempotency_key,
-        max_cost_usd=max_cost_usd,
+        workflow_id=request.workflow_id or audit_workflow_id(audit_id),
+        idempotency_key=request.idempotency_key,
+        max_cost_usd=request.max_cost_usd,
         scoring_version=SCORING_VERSION,
     )
     audit.runs = [
         Run(
-            property_id=property_id,
-            surface=surface,
-            model_name=models.get(surface, ""),
+            property_id=request.property_id,
+            surface=surface.name,
+            model_name=surface.model,
             status=RunStatus.QUEUED,
-            workflow_id=workflow_id_for[surface],
-            batch_size=len(surfaces),
+            workflow_id=surface_workflow_id(audit_id, surface.name),
+            batch_size=len(names),
             query_count=query_count,
-            total_asks=query_count * samples_per_query,
-            uses_web_search=(searching or {}).get(surface, web_search),
-            mode=mode,
+            total_asks=query_count * request.samples_per_query,
+            uses_web_search=surface.capabilities.searches(request.web_search),
+            mode=request.mode,
         )
-        for surface in surfaces
+        for surface in request.surfaces
     ]
     session.add(audit)
     await session.flush()

@@ -58,6 +58,17 @@ async def list_queries(
     return list((await session.scalars(stmt)).all())
 
 
+async def count_active_queries(session: AsyncSession, property_id: uuid.UUID) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Query)
+            .where(Query.property_id == property_id, Query.is_active.is_(True))
+        )
+        or 0
+    )
+
+
 async def add_queries(
     session: AsyncSession, prop: Property, queries: list[PanelQuery], *, generated: bool
 ) -> tuple[list[Query], int]:

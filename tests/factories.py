@@ -22,6 +22,7 @@ from geo.insights import analyze_batch
 from geo.panel import PanelQuery
 from geo.profile import BrandContext, PropertyProfile
 from geo.scoring import score_answer
+from surfaces.config import SurfaceConfig
 
 Sessions = async_sessionmaker[AsyncSession]
 BRAND = {"name": "AMLI Aero", "brand_domains": ["amli.com"], "city": "San Diego", "state": "CA"}
@@ -38,6 +39,11 @@ def block(
         citations=[Citation(url=f"https://www.{d}/page", domain=d) for d in cites],
         answer_summary=summary,
     )
+
+
+def surface(name: str, model: str | None = None) -> SurfaceConfig:
+    """A surface as the settings would configure it (its model named after it by default)."""
+    return SurfaceConfig(name=name, provider="openai", model=model or f"{name}-model")
 
 
 def _domain(name: str) -> str:
@@ -79,23 +85,17 @@ async def new_audit(sessions: Sessions, property_id: uuid.UUID, spec: AuditSpec)
             q.text: q.id
             for q in await s.scalars(select(Query).where(Query.property_id == property_id))
         }
-        audit = await audits.create_audit(
+        audit = await audits.open_audit(
             s,
-            audit_id=audit_id,
-            property_id=property_id,
-            surfaces=surfaces,
-            models={x: f"{x}-model" for x in surfaces},
-            mode="structured",
-            web_search=False,
-            samples_per_query=1,
-            query_count=len(questions),
-            idempotency_key=None,
-            audit_workflow_id=f"audit-{audit_id}",
-            workflow_id_for={x: f"audit-{audit_id}-{x}" for x in surfaces},
+            audits.AuditRequest(
+                audit_id=audit_id,
+                property_id=property_id,
+                surfaces=[surface(x) for x in surfaces],
+            ),
         )
         run_ids = {r.surface: r.id for r in audit.runs}
         brand = await brand_of(s, property_id)
-    for surface, answers in spec.answers.items():
+    for name, answers in spec.answers.items():
         async with sessions() as s, s.begin():
             for index, (text, answer) in enumerate(answers.items(), start=1):
                 query = QuerySpec(
@@ -103,18 +103,18 @@ async def new_audit(sessions: Sessions, property_id: uuid.UUID, spec: AuditSpec)
                 )
                 await runs.record_answer(
                     s,
-                    Ask(run_id=str(run_ids[surface]), query=query, total_asks=len(answers)),
+                    Ask(run_id=str(run_ids[name]), query=query, total_asks=len(answers)),
                     block=answer,
                     scored=score_answer(answer, brand),
                     usage=Usage(
-                        model=f"{surface}-model", input_tokens=100, output_tokens=50, cost_usd=0.001
+                        model=f"{name}-model", input_tokens=100, output_tokens=50, cost_usd=0.001
                     ),
                     raw_text=answer.model_dump_json(),
                 )
     closed = spec.status in FINAL_AUDIT_STATUSES
     async with sessions() as s, s.begin():
-        for surface, run_id in run_ids.items():
-            status = spec.run_status.get(surface, "completed" if closed else "running")
+        for name, run_id in run_ids.items():
+            status = spec.run_status.get(name, "completed" if closed else "running")
             if status in FINAL_RUN_STATUSES:
                 await runs.finish_run(s, run_id, status=status, error_message=None)
             else:

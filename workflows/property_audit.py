@@ -185,7 +185,6 @@ class PropertyAuditWorkflow:
                 workflow_id=workflow.info().workflow_id,
                 property_id=inp.property_id,
                 surfaces=inp.surfaces,
-                run_workflow_ids={s: surface_workflow_id(audit_id, s) for s in inp.surfaces},
                 mode=inp.mode,
                 web_search=inp.web_search,
                 samples_per_query=inp.samples_per_query,

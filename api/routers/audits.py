@@ -24,18 +24,16 @@ from api.ratelimit import paid_work
 from api.schemas import AuditCreate, AuditStarted, AuditState
 from api.services.audits import (
     Refused,
-    budget,
+    audit_request,
     live_progress,
-    resolve_surfaces,
     start_workflow,
     started_body,
     state_from_db,
 )
-from contracts.names import audit_workflow_id, surface_workflow_id
 from contracts.status import FINAL_AUDIT_STATUSES
 from db import audits as audit_store
+from db.audits import AuditRequest, NoActiveQueries
 from db.models import Audit, Property
-from db.properties import list_queries
 from workflows.property_audit import PropertyAuditWorkflow
 
 router = APIRouter(prefix="/audits", tags=["audits"])
@@ -61,64 +59,58 @@ async def start_audit(
         if existing is not None:
             return started_body(settings, existing)
     try:
-        surfaces = resolve_surfaces(settings, body.surfaces)
-        max_cost = budget(settings, body.max_cost_usd)
+        request = audit_request(settings, prop.id, body, idempotency_key)
     except Refused as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
-    configured = settings.surface_configs()
-    mode = body.mode or settings.geo_audit_mode
-    web_search = settings.geo_enable_web_search if body.web_search is None else body.web_search
-    queries = await list_queries(session, prop.id, active_only=True)
-    if not queries:
+    audit, created = await _open(session, request)
+    if created:
+        await _start_or_withdraw(session, temporal, audit, prop, paused=body.paused)
+        metrics.audits_started.labels(mode=request.mode).inc()
+    return started_body(settings, audit)
+
+
+async def _open(session: SessionDep, request: AuditRequest) -> tuple[Audit, bool]:
+    """(the new audit, True) once committed; or (the audit a concurrent retry with the same
+    Idempotency-Key made, False)."""
+    try:
+        await audit_store.open_audit(session, request)
+        # The worker must see these rows before the workflow's first activity reads them.
+        await session.commit()
+    except NoActiveQueries as exc:
         raise HTTPException(
             status_code=409,
             detail="the property has no active queries; "
-            f"POST /properties/{prop.id}/queries/generate first",
-        )
-    audit_id = uuid.uuid4()
-    try:
-        audit = await audit_store.create_audit(
-            session,
-            audit_id=audit_id,
-            property_id=prop.id,
-            surfaces=surfaces,
-            models={s: configured[s].model for s in surfaces},
-            mode=mode,
-            web_search=web_search,
-            samples_per_query=body.samples_per_query,
-            query_count=len(queries),
-            idempotency_key=idempotency_key,
-            max_cost_usd=max_cost,
-            audit_workflow_id=audit_workflow_id(str(audit_id)),
-            workflow_id_for={s: surface_workflow_id(str(audit_id), s) for s in surfaces},
-            searching={s: configured[s].capabilities.searches(web_search) for s in surfaces},
-        )
-        # The worker must see these rows before the workflow's first activity reads them.
-        await session.commit()
+            f"POST /properties/{request.property_id}/queries/generate first",
+        ) from exc
     except IntegrityError as exc:
-        # A concurrent retry with the same Idempotency-Key won the race: answer with its audit.
-        await session.rollback()  # expires every loaded row: use the plain body values
+        await session.rollback()
         again = await audit_store.find_by_idempotency_key(
-            session, body.property_id, idempotency_key or ""
+            session, request.property_id, request.idempotency_key or ""
         )
         if again is None:
             raise HTTPException(status_code=409, detail="conflicting audit start") from exc
-        return started_body(settings, again)
-    audit = await audit_store.get_audit(session, audit_id) or audit
+        return again, False
+    audit = await audit_store.get_audit(session, request.audit_id)
+    assert audit is not None  # committed above
+    return audit, True
+
+
+async def _start_or_withdraw(
+    session: SessionDep, temporal: TemporalDep, audit: Audit, prop: Property, *, paused: bool
+) -> None:
+    """Start the workflow; if Temporal cannot be reached, take the audit back (a row without
+    its workflow would wait in `queued` for nothing) and answer 503."""
     try:
-        await start_workflow(temporal, audit, prop, paused=body.paused)
+        await start_workflow(temporal, audit, prop, paused=paused)
     except (RPCError, RuntimeError) as exc:
         if not temporal_unreachable(exc):
             raise
-        # Not kept: an audit row without its workflow would wait in `queued` for nothing.
         log.warning("could not start %s: %s", audit.workflow_id, exc)
         await audit_store.delete_audit(session, audit.id)
         await session.commit()
         raise HTTPException(
             status_code=503, detail=UNAVAILABLE, headers={"Retry-After": "5"}
         ) from exc
-    metrics.audits_started.labels(mode=mode).inc()
-    return started_body(settings, audit)
 
 
 @router.get("")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -17,10 +18,11 @@ from temporalio.common import (
 )
 from temporalio.service import RPCError
 
-from api.schemas import AuditStarted, AuditState, RunRef, RunState
+from api.schemas import AuditCreate, AuditStarted, AuditState, RunRef, RunState
 from config.settings import Settings
 from contracts.audit import AuditInput, AuditProgress, SurfaceProgress
 from contracts.names import AUDIT_ID, AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
+from db.audits import AuditRequest
 from db.models import Audit, Property, Run
 from geo.summary import BatchSummary
 from workflows.property_audit import PropertyAuditWorkflow
@@ -197,6 +199,23 @@ async def live_progress(
 
 class Refused(ValueError):
     """A start request the settings do not allow (answered 422 with this message)."""
+
+
+def audit_request(
+    settings: Settings, property_id: uuid.UUID, body: AuditCreate, idempotency_key: str | None
+) -> AuditRequest:
+    """What the body asks for, with the deployment's defaults filled in; Refused when the
+    settings do not allow it."""
+    configured = settings.surface_configs()
+    return AuditRequest(
+        property_id=property_id,
+        surfaces=[configured[s] for s in resolve_surfaces(settings, body.surfaces)],
+        mode=body.mode or settings.geo_audit_mode,
+        web_search=settings.geo_enable_web_search if body.web_search is None else body.web_search,
+        samples_per_query=body.samples_per_query,
+        max_cost_usd=budget(settings, body.max_cost_usd),
+        idempotency_key=idempotency_key,
+    )
 
 
 def resolve_surfaces(settings: Settings, requested: list[str] | None) -> list[str]:

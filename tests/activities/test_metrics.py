@@ -30,7 +30,7 @@ from db.migrate import upgrade_head_async
 from db.models import Property, Query
 from surfaces.base import Completion, Prompt
 from surfaces.capabilities import ModelInfo
-from tests.factories import answer_request
+from tests.factories import answer_request, surface
 from tests.prom import scrape, total
 
 ANSWER = json.dumps(
@@ -177,19 +177,11 @@ async def new_audit(sessions: object) -> tuple[str, str, str]:
         await s.flush()
         s.add(Query(property_id=prop.id, text="q one", text_key="q one", type="branded"))
         audit_id = uuid.uuid4()
-        audit = await audits.create_audit(
+        audit = await audits.open_audit(
             s,
-            audit_id=audit_id,
-            property_id=prop.id,
-            surfaces=["openai"],
-            models={"openai": "m"},
-            mode="structured",
-            web_search=False,
-            samples_per_query=1,
-            query_count=1,
-            idempotency_key=None,
-            workflow_id_for={"openai": f"wf-{audit_id}-openai"},
-            audit_workflow_id=f"wf-{audit_id}",
+            audits.AuditRequest(
+                audit_id=audit_id, property_id=prop.id, surfaces=[surface("openai")]
+            ),
         )
         return str(audit_id), str(prop.id), str(audit.runs[0].id)
 

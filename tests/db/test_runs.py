@@ -15,6 +15,7 @@ from db.models import Answer, CitationRow, Property, Query, Run, Score
 from geo.answer import AnswerBlock, Citation, Entity
 from geo.profile import BrandContext
 from geo.scoring import score_answer
+from tests.factories import surface
 
 
 def ask(run: uuid.UUID, query: uuid.UUID, text: str, kind: str, weight: float, index: int) -> Ask:
@@ -35,19 +36,11 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
             q2 = Query(property_id=prop.id, text="q two", text_key="q two", type="local")
             s.add_all([q1, q2])
             audit_id = uuid.uuid4()
-            audit = await audits.create_audit(
+            audit = await audits.open_audit(
                 s,
-                audit_id=audit_id,
-                property_id=prop.id,
-                surfaces=["openai"],
-                models={"openai": "m"},
-                mode="structured",
-                web_search=False,
-                samples_per_query=1,
-                query_count=2,
-                idempotency_key=None,
-                workflow_id_for={"openai": "wf"},
-                audit_workflow_id="wf-a",
+                audits.AuditRequest(
+                    audit_id=audit_id, property_id=prop.id, surfaces=[surface("openai")]
+                ),
             )
             run_id = audit.runs[0].id
             q1_id, q2_id = q1.id, q2.id
