@@ -23,7 +23,7 @@ from contracts.asking import (
     StartRunInput,
 )
 from contracts.audit import RunOutcome, SetPausedInput
-from db import audits, runs
+from db import answers, audits, runs
 from db.models import Run
 from geo.rescoring import location_stated
 from geo.scoring import Evidence, score_answer
@@ -49,7 +49,7 @@ async def run_must_exist(
         raise
 
 
-def _result(recorded: runs.Recorded) -> RecordResult:
+def _result(recorded: answers.Recorded) -> RecordResult:
     """What the workflow learns back: the run's progress and what the audit has cost so far."""
     return RecordResult(**asdict(recorded))
 
@@ -76,7 +76,7 @@ async def store_answer(
         evidence=evidence_of(answer),
     )
     async with run_must_exist(sessions, inp.ask.run_id), sessions() as session, session.begin():
-        recorded = await runs.record_answer(
+        recorded = await answers.record_answer(
             session,
             inp.ask,
             block=answer.block,
@@ -97,7 +97,7 @@ def unusable_charger(sessions: async_sessionmaker[AsyncSession]) -> ChargeUnusab
     async def charge(call: UnusableCall) -> None:
         try:
             async with sessions() as session, session.begin():
-                await runs.record_unusable(
+                await answers.record_unusable(
                     session,
                     run_id=uuid.UUID(call.charge.run_id),
                     query_id=uuid.UUID(call.charge.query_id),
@@ -145,8 +145,8 @@ class RecordingActivities:
     async def record_query_error(self, inp: RecordErrorInput) -> RecordResult:
         async with run_must_exist(self._sessions, inp.ask.run_id):
             async with self._sessions() as session, session.begin():
-                recorded = await runs.record_error(
-                    session, inp.ask, error=inp.error, usage=inp.paid or runs.NO_USAGE
+                recorded = await answers.record_error(
+                    session, inp.ask, error=inp.error, usage=inp.paid or answers.NO_USAGE
                 )
         return _result(recorded)
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.asking import Ask, Usage
 from contracts.audit import QuerySpec
-from db import audits, runs
+from db import answers, audits, runs
 from geo.answer import coerce_answer_block, extract_json_object
 from geo.profile import PropertyProfile, brand_context
 from geo.scoring import score_answer
@@ -62,7 +62,7 @@ async def run_audit(
                 spec = QuerySpec(
                     query_id=str(query_id), text=text, type=qtype, weight=weight, index=index
                 )
-                await runs.record_answer(
+                await answers.record_answer(
                     session,
                     Ask(run_id=str(run_ids[name]), query=spec, total_asks=len(queries)),
                     block=block,

@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from contracts.status import FINAL_AUDIT_STATUSES
 from db.analysis import brand_of, surface_facts
+from db.answers import CITATIONS, citation_rows, scored_values
 from db.audits import get_audit
 from db.models import Answer, Audit, Revision, Run, Score, utcnow
-from db.runs import CITATIONS, aggregate_stored, citation_rows, score_values, scored_values
+from db.runs import aggregate_stored, score_values
 from geo.insights import CrossModel, analyze_batch
 from geo.profile import BrandContext
 from geo.rescoring import StoredAnswer, StoredCitation, rescore

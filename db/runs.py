@@ -1,19 +1,16 @@
-"""Recording one surface's run: answers (once each), progress, errors, final scores."""
+"""A surface's run: opening it, and closing it with its score aggregated from the stored
+answers (recording the answers themselves is db.answers)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from contracts.asking import Ask, Usage
 from contracts.status import FINAL_RUN_STATUSES, OPEN_RUN_STATUSES, RunStatus
-from db.models import Answer, CitationRow, Run, Score, UnusableCall, utcnow
-from db.upsert import insert_if_absent
-from geo.answer import AnswerBlock
+from db.models import Answer, Run, Score, utcnow
 from geo.scoring import (
     SCORING_VERSION,
     AnswerScore,
@@ -22,6 +19,10 @@ from geo.scoring import (
     ScoredAnswer,
     aggregate_run,
 )
+
+
+class RunGone(LookupError):
+    """The run was deleted under an audit still writing to it."""
 
 
 async def start_run(
@@ -38,260 +39,6 @@ async def start_run(
             started_at=utcnow(),
         )
     )
-
-
-# The tables themselves, for the hot path's Core statements.
-RUNS: Table = Run.__table__  # type: ignore[assignment]
-CITATIONS: Table = CitationRow.__table__  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What recording one ask tells the workflow: stored or a repeat, and how far the run got."""
-
-    stored: bool
-    done: int
-    errors: int
-    run_cost_usd: float
-    audit_cost_usd: float
-
-
-NO_USAGE = Usage()
-
-
-async def _audit_cost(session: AsyncSession, batch_id: uuid.UUID) -> float:
-    cost = await session.scalar(
-        select(func.coalesce(func.sum(Run.cost_usd), 0.0)).where(Run.batch_id == batch_id)
-    )
-    return float(cost or 0.0)
-
-
-async def _bump_progress(session: AsyncSession, ask: Ask, *, error: bool, usage: Usage) -> Recorded:
-    # Increments run inside the row lock, so concurrent recordings never lose a count; the
-    # counts come back with the same statement.
-    run = RUNS.c  # Core, not the ORM's bulk update: no session to synchronise
-    done = run.answers_done + run.errors_count + 1
-    row = (
-        await session.execute(
-            update(RUNS)
-            .where(run.id == uuid.UUID(ask.run_id))
-            .values(
-                answers_done=run.answers_done + (0 if error else 1),
-                errors_count=run.errors_count + (1 if error else 0),
-                progress_pct=100.0 * done / max(ask.total_asks, 1),
-                current_query_index=ask.query.index,
-                current_query=ask.query.text[:500],
-                input_tokens=run.input_tokens + usage.input_tokens,
-                output_tokens=run.output_tokens + usage.output_tokens,
-                web_searches=run.web_searches + usage.web_searches,
-                cost_usd=run.cost_usd + usage.cost_usd,
-                last_updated_at=utcnow(),
-            )
-            .returning(run.answers_done, run.errors_count, run.cost_usd, run.batch_id)
-        )
-    ).first()
-    if row is None:
-        raise RunGone(f"run {ask.run_id} no longer exists")
-    return Recorded(True, row[0], row[1], row[2], await _audit_cost(session, row[3]))
-
-
-class RunGone(LookupError):
-    """The run was deleted under an audit still writing to it."""
-
-
-async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> Recorded:
-    """A repeat stored nothing: the run's counts as they stand."""
-    row = (
-        await session.execute(
-            select(Run.answers_done, Run.errors_count, Run.cost_usd, Run.batch_id).where(
-                Run.id == run_id
-            )
-        )
-    ).first()
-    if row is None:
-        return Recorded(False, 0, 0, 0.0, 0.0)
-    return Recorded(False, row[0], row[1], row[2], await _audit_cost(session, row[3]))
-
-
-async def _insert_answer(session: AsyncSession, ask: Ask, **values: object) -> uuid.UUID | None:
-    """Insert the ask's row once per (run, query, sample); the new id, or None for a repeat."""
-    row = {
-        "id": uuid.uuid4(),
-        "run_id": uuid.UUID(ask.run_id),
-        "query_id": uuid.UUID(ask.query.query_id),
-        "sample": ask.sample,
-        "query_text": ask.query.text,
-        "query_type": ask.query.type,
-        "query_weight": ask.query.weight,
-        "created_at": utcnow(),
-        **values,
-    }
-    return await insert_if_absent(
-        session,
-        Answer.__table__,  # type: ignore[arg-type]
-        row,
-        ["run_id", "query_id", "sample"],
-    )
-
-
-def scored_values(block: AnswerBlock, scored: AnswerScore) -> dict[str, object]:
-    """An answer row's scored columns: what scoring and re-scoring both write."""
-    return {
-        "presence": scored.presence,
-        "llm_rank": scored.llm_rank,
-        "link_rank": scored.link_rank,
-        "sov": scored.sov,
-        "score": scored.score,
-        "breakdown": scored.breakdown.model_dump(),
-        "flags": scored.flags,
-        "model_flags": [str(f) for f in block.notes.flags],
-        "scoring_version": SCORING_VERSION,
-        "answer_summary": block.answer_summary,
-        "ordered_entities": [e.model_dump() for e in block.ordered_entities],
-        "sentiment": scored.sentiment,
-        "sentiment_phrase": scored.sentiment_phrase[:2000],
-    }
-
-
-def citation_rows(
-    answer_id: uuid.UUID, block: AnswerBlock, scored: AnswerScore
-) -> list[dict[str, object]]:
-    """The citations a reader saw, each with the scorer's verdict on whether it is the brand's."""
-    shown = [
-        (c, is_brand)
-        for c, is_brand, ok in zip(
-            block.citations, scored.brand_citations, scored.shown_citations, strict=True
-        )
-        if ok
-    ]
-    return [
-        {
-            "answer_id": answer_id,
-            "position": i,
-            "url": c.url,
-            "domain": c.domain[:255],
-            "claimed_domain": c.claimed_domain[:255],
-            "is_brand_domain": is_brand,
-            "entity_ref": c.entity_ref[:255],
-            "origin": c.origin,
-        }
-        for i, (c, is_brand) in enumerate(shown)
-    ]
-
-
-def usage_values(usage: Usage) -> dict[str, object]:
-    return {
-        "cost_usd": usage.cost_usd,
-        "model_name": usage.model,
-        "input_tokens": usage.input_tokens,
-        "output_tokens": usage.output_tokens,
-        "web_searches": usage.web_searches,
-    }
-
-
-async def record_answer(
-    session: AsyncSession,
-    ask: Ask,
-    *,
-    block: AnswerBlock,
-    scored: AnswerScore,
-    usage: Usage,
-    raw_text: str,
-    analysis_method: str = "structured",
-    natural_response: str | None = None,
-    analysis: dict[str, object] | None = None,
-) -> Recorded:
-    """Store the answer unless it is already stored (then `stored` is False)."""
-    answer_id = await _insert_answer(
-        session,
-        ask,
-        status="ok",
-        **scored_values(block, scored),
-        raw_text=raw_text,
-        analysis_method=analysis_method,
-        natural_response=natural_response,
-        analysis=analysis,
-        **usage_values(usage),
-        latency_ms=usage.latency_ms,
-        attempts=usage.attempts,
-    )
-    if answer_id is None:
-        return await progress_counts(session, uuid.UUID(ask.run_id))
-    rows = citation_rows(answer_id, block, scored)
-    if rows:
-        # Core, not ORM objects: one multi-row INSERT and no identity-map bookkeeping.
-        await session.execute(insert(CITATIONS), rows)
-    return await _bump_progress(session, ask, error=False, usage=usage)
-
-
-async def record_error(
-    session: AsyncSession, ask: Ask, *, error: str, usage: Usage = NO_USAGE
-) -> Recorded:
-    """A query that failed after its retries: stored once, never scored. What was paid on the
-    way (natural mode's first phase) still counts in the run's cost."""
-    answer_id = await _insert_answer(
-        session,
-        ask,
-        status="error",
-        error_message=error[:2000],
-        breakdown={},
-        flags=[],
-        ordered_entities=[],
-        scoring_version=SCORING_VERSION,
-        **usage_values(usage),
-    )
-    if answer_id is None:
-        return await progress_counts(session, uuid.UUID(ask.run_id))
-    return await _bump_progress(session, ask, error=True, usage=usage)
-
-
-async def record_unusable(
-    session: AsyncSession,
-    *,
-    run_id: uuid.UUID,
-    query_id: uuid.UUID,
-    sample: int,
-    phase: str,
-    attempt: int,
-    usage: Usage,
-    reason: str,
-) -> float:
-    """Charge the run for a paid call whose answer was unusable (once per attempt); returns the
-    audit's cost so far, so the budget sees money spent on answers it never got."""
-    inserted = await insert_if_absent(
-        session,
-        UnusableCall.__table__,  # type: ignore[arg-type]
-        {
-            "id": uuid.uuid4(),
-            "run_id": run_id,
-            "query_id": query_id,
-            "sample": sample,
-            "phase": phase,
-            "attempt": attempt,
-            "input_tokens": usage.input_tokens,
-            "output_tokens": usage.output_tokens,
-            "web_searches": usage.web_searches,
-            "cost_usd": usage.cost_usd,
-            "reason": reason[:500],
-            "created_at": utcnow(),
-        },
-        ["run_id", "query_id", "sample", "phase", "attempt"],
-    )
-    run = RUNS.c
-    if inserted is not None:
-        await session.execute(
-            update(RUNS)
-            .where(run.id == run_id)
-            .values(
-                cost_usd=run.cost_usd + usage.cost_usd,
-                wasted_cost_usd=run.wasted_cost_usd + usage.cost_usd,
-                input_tokens=run.input_tokens + usage.input_tokens,
-                output_tokens=run.output_tokens + usage.output_tokens,
-                web_searches=run.web_searches + usage.web_searches,
-            )
-        )
-    batch_id = await session.scalar(select(Run.batch_id).where(Run.id == run_id))
-    return await _audit_cost(session, batch_id) if batch_id is not None else 0.0
 
 
 def _scored_from_row(answer: Answer) -> ScoredAnswer:

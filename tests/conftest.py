@@ -1,13 +1,17 @@
-"""Shared fixtures: throwaway databases (SQLite file, PostgreSQL) and the real process stack."""
+"""Shared fixtures: throwaway databases (SQLite file, PostgreSQL) and sessions on them."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.engine import make_engine, make_sessionmaker
+from db.migrate import upgrade_head_async
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -58,3 +62,12 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_available: bool
 ) -> Iterator[str]:
     yield from make_database(request.param, tmp_path, postgres_available)
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a migrated throwaway database (SQLite and PostgreSQL)."""
+    await upgrade_head_async(database_url)
+    engine = make_engine(database_url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()

@@ -1,8 +1,10 @@
-"""Rows for tests, written through the same data-access functions the activities use: a property
-with its panel, and closed audits whose answers were scored by today's rules."""
+"""What tests build on: rows written through the same data-access functions the activities use
+(a property with its panel, closed audits whose answers were scored by today's rules, a
+one-question audit), and a surface that answers as scripted."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts.asking import AnswerRequest, Ask, Usage
 from contracts.audit import QuerySpec
 from contracts.status import FINAL_AUDIT_STATUSES, FINAL_RUN_STATUSES
-from db import audits, runs
+from db import answers, audits, runs
 from db.analysis import brand_of, store_once, surface_facts
 from db.models import Audit, Property, Query
 from db.properties import add_queries
@@ -22,6 +24,8 @@ from geo.insights import analyze_batch
 from geo.panel import PanelQuery
 from geo.profile import BrandContext, PropertyProfile
 from geo.scoring import score_answer
+from surfaces.base import Completion, Prompt
+from surfaces.capabilities import ModelInfo
 from surfaces.config import SurfaceConfig
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -95,15 +99,15 @@ async def new_audit(sessions: Sessions, property_id: uuid.UUID, spec: AuditSpec)
         )
         run_ids = {r.surface: r.id for r in audit.runs}
         brand = await brand_of(s, property_id)
-    for name, answers in spec.answers.items():
+    for name, by_question in spec.answers.items():
         async with sessions() as s, s.begin():
-            for index, (text, answer) in enumerate(answers.items(), start=1):
+            for index, (text, answer) in enumerate(by_question.items(), start=1):
                 query = QuerySpec(
                     query_id=str(questions[text]), text=text, type="category", index=index
                 )
-                await runs.record_answer(
+                await answers.record_answer(
                     s,
-                    Ask(run_id=str(run_ids[name]), query=query, total_asks=len(answers)),
+                    Ask(run_id=str(run_ids[name]), query=query, total_asks=len(by_question)),
                     block=answer,
                     scored=score_answer(answer, brand),
                     usage=Usage(
@@ -151,3 +155,50 @@ def answer_request(
         ),
         profile=PropertyProfile(name="AMLI Aero", brand_domains=["amli.com"]),
     )
+
+
+ANSWER = json.dumps(
+    {
+        "ordered_entities": [{"name": "AMLI Aero", "domain": "amli.com", "position": 1}],
+        "citations": [{"url": "https://amli.com/aero", "domain": "amli.com"}],
+        "answer_summary": "AMLI Aero leads.",
+    }
+)
+# Dollars per million input and output tokens, and per thousand web searches.
+PRICES = ModelInfo("test", "max_tokens", True, True, 2.0, 10.0, 10.0)
+
+
+class ScriptedSurface:
+    """Answers (or fails) as scripted, one step per call."""
+
+    name = "openai"
+    model = "gpt-test"
+
+    def __init__(self, steps: list[Completion | Exception]) -> None:
+        self.steps = steps
+
+    async def complete(self, prompt: Prompt) -> Completion:
+        step = self.steps.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    async def close(self) -> None:
+        pass
+
+
+async def one_question_audit(sessions: Sessions) -> tuple[str, str, str]:
+    """A one-question audit on the openai surface: (audit id, property id, run id)."""
+    async with sessions() as s, s.begin():
+        prop = Property(name="AMLI Aero", brand_domains=["amli.com"])
+        s.add(prop)
+        await s.flush()
+        s.add(Query(property_id=prop.id, text="q one", text_key="q one", type="branded"))
+        audit_id = uuid.uuid4()
+        audit = await audits.open_audit(
+            s,
+            audits.AuditRequest(
+                audit_id=audit_id, property_id=prop.id, surfaces=[surface("openai")]
+            ),
+        )
+        return str(audit_id), str(prop.id), str(audit.runs[0].id)

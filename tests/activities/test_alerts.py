@@ -4,30 +4,18 @@ between audits scored by different rules does not."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import update
 from temporalio.testing import ActivityEnvironment
 
 from activities.insights import InsightsActivities
 from contracts.audit import AuditRef
-from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade_head_async
 from db.models import Audit
 from tests.factories import AuditSpec, Sessions, block, new_audit, new_property
 
 QUESTIONS = [f"Question {i}" for i in range(4)]
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[Sessions]:
-    await upgrade_head_async(database_url)
-    engine = make_engine(database_url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 def audit(present: int, *, at: int, ranked_first: bool = True, **kw: object) -> AuditSpec:

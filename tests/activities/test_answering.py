@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -14,21 +13,11 @@ from activities.answering import AnsweringActivities
 from activities.asking import AskingActivities
 from contracts.asking import AnswerRequest
 from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade_head_async
 from db.models import Answer, CitationRow, Query, Run
 from surfaces.base import Completion
-from tests.activities.test_metrics import ANSWER, ScriptedSurface, new_audit
-from tests.factories import answer_request
+from tests.factories import ANSWER, ScriptedSurface, answer_request, one_question_audit
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[Sessions]:
-    await upgrade_head_async(database_url)
-    engine = make_engine(database_url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 def request(run_id: str, query_id: str) -> AnswerRequest:
@@ -48,7 +37,7 @@ async def first_query(sessions: Sessions) -> str:
 
 
 async def test_the_answer_is_stored_by_the_asking_activity_once(sessions: Sessions) -> None:
-    _, _, run_id = await new_audit(sessions)
+    _, _, run_id = await one_question_audit(sessions)
     acts, surface = answering(sessions, calls=2)
     query_id = await first_query(sessions)
     env = ActivityEnvironment()
@@ -76,7 +65,7 @@ async def test_the_answer_is_stored_by_the_asking_activity_once(sessions: Sessio
 async def test_a_database_outage_hands_the_answer_back_instead_of_failing(
     sessions: Sessions,
 ) -> None:
-    _, _, run_id = await new_audit(sessions)
+    _, _, run_id = await one_question_audit(sessions)
     down = make_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere")
     acts, surface = answering(make_sessionmaker(down), calls=1)
 
@@ -101,7 +90,7 @@ async def test_a_run_deleted_under_its_workflow_fails_for_good(sessions: Session
     from activities.recording import RecordingActivities
     from contracts.asking import FinishRunInput, RecordErrorInput
 
-    audit_id, _, run_id = await new_audit(sessions)
+    audit_id, _, run_id = await one_question_audit(sessions)
     query_id = await first_query(sessions)
     async with sessions() as s, s.begin():
         await s.execute(delete(Run).where(Run.id == uuid.UUID(run_id)))

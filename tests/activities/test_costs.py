@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -18,25 +17,14 @@ from activities.asking import AskingActivities
 from activities.paid_calls import UnusableCall
 from activities.recording import unusable_charger
 from contracts.asking import Usage
-from db import runs
-from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade_head_async
+from db import answers
 from db.models import Answer, Query, Run
 from db.models import UnusableCall as UnusableRow
 from surfaces.base import Completion
 from surfaces.capabilities import model_info
-from tests.activities.test_metrics import ANSWER, PRICES, ScriptedSurface, new_audit
-from tests.factories import answer_request
+from tests.factories import ANSWER, PRICES, ScriptedSurface, answer_request, one_question_audit
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[Sessions]:
-    await upgrade_head_async(database_url)
-    engine = make_engine(database_url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 def test_web_searches_are_priced_per_model_family() -> None:
@@ -53,7 +41,7 @@ def test_web_searches_are_priced_per_model_family() -> None:
 
 
 async def test_an_unusable_answer_is_charged_to_its_run(sessions: Sessions) -> None:
-    _, _, run_id = await new_audit(sessions)
+    _, _, run_id = await one_question_audit(sessions)
     async with sessions() as s:
         query_id = str(await s.scalar(select(Query.id)))
     bad = Completion(text="no json here", model="gpt-test", input_tokens=1000, output_tokens=50)
@@ -100,12 +88,12 @@ async def test_an_unusable_answer_is_charged_to_its_run(sessions: Sessions) -> N
 
 
 async def test_a_failed_natural_question_still_counts_its_first_phase(sessions: Sessions) -> None:
-    _, _, run_id = await new_audit(sessions)
+    _, _, run_id = await one_question_audit(sessions)
     async with sessions() as s:
         query_id = await s.scalar(select(Query.id))
     assert query_id is not None
     async with sessions() as s, s.begin():
-        await runs.record_error(
+        await answers.record_error(
             s,
             answer_request(run_id, str(query_id)).ask,
             error="extraction failed",

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import httpx
 import openai
@@ -24,43 +22,9 @@ from cli.stack import free_port
 from config.settings import Settings
 from contracts.asking import AnswerRequest
 from contracts.audit import CompleteBatchInput, LoadPlanInput, RunOutcome, SetStatusInput
-from db import audits
-from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade_head_async
-from db.models import Property, Query
-from surfaces.base import Completion, Prompt
-from surfaces.capabilities import ModelInfo
-from tests.factories import answer_request, surface
+from surfaces.base import Completion
+from tests.factories import ANSWER, PRICES, ScriptedSurface, answer_request, one_question_audit
 from tests.prom import scrape, total
-
-ANSWER = json.dumps(
-    {
-        "ordered_entities": [{"name": "AMLI Aero", "domain": "amli.com", "position": 1}],
-        "citations": [{"url": "https://amli.com/aero", "domain": "amli.com"}],
-        "answer_summary": "AMLI Aero leads.",
-    }
-)
-# Dollars per million input and output tokens, and per thousand web searches.
-PRICES = ModelInfo("test", "max_tokens", True, True, 2.0, 10.0, 10.0)
-
-
-class ScriptedSurface:
-    """Answers (or fails) as scripted, one step per call."""
-
-    name = "openai"
-    model = "gpt-test"
-
-    def __init__(self, steps: list[Completion | Exception]) -> None:
-        self.steps = steps
-
-    async def complete(self, prompt: Prompt) -> Completion:
-        step = self.steps.pop(0)
-        if isinstance(step, Exception):
-            raise step
-        return step
-
-    async def close(self) -> None:
-        pass
 
 
 @pytest.fixture
@@ -161,31 +125,6 @@ async def test_each_llm_call_is_counted_once_by_outcome(
     assert {"250", "60000", "+Inf"} <= buckets  # the project's buckets, not the SDK's
 
 
-@pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[object]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'metrics.db'}"
-    await upgrade_head_async(url)
-    engine = make_engine(url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
-
-
-async def new_audit(sessions: object) -> tuple[str, str, str]:
-    async with sessions() as s, s.begin():  # type: ignore[operator]
-        prop = Property(name="AMLI Aero", brand_domains=["amli.com"])
-        s.add(prop)
-        await s.flush()
-        s.add(Query(property_id=prop.id, text="q one", text_key="q one", type="branded"))
-        audit_id = uuid.uuid4()
-        audit = await audits.open_audit(
-            s,
-            audits.AuditRequest(
-                audit_id=audit_id, property_id=prop.id, surfaces=[surface("openai")]
-            ),
-        )
-        return str(audit_id), str(prop.id), str(audit.runs[0].id)
-
-
 async def test_audits_are_counted_once_however_often_activities_retry(
     metered: tuple[ActivityEnvironment, str], sessions: object
 ) -> None:
@@ -193,7 +132,7 @@ async def test_audits_are_counted_once_however_often_activities_retry(
     planning = PlanningActivities(sessions, Settings().surface_configs())  # type: ignore[arg-type]
     batch = BatchActivities(sessions)  # type: ignore[arg-type]
 
-    audit_id, property_id, run_id = await new_audit(sessions)
+    audit_id, property_id, run_id = await one_question_audit(sessions)
     plan = LoadPlanInput(
         audit_id=audit_id, property_id=property_id, surfaces=["openai"], run_ids={"openai": run_id}
     )
@@ -205,7 +144,7 @@ async def test_audits_are_counted_once_however_often_activities_retry(
         await env.run(planning.load_audit_plan, plan)
         await env.run(batch.complete_batch, done)
 
-    cancelled, _, cancelled_run = await new_audit(sessions)
+    cancelled, _, cancelled_run = await one_question_audit(sessions)
     close = SetStatusInput(audit_id=cancelled, status="cancelled", run_ids=[cancelled_run])
     for _ in range(2):
         await env.run(batch.set_audit_status, close)

@@ -10,7 +10,7 @@ from activities.asking import AskingActivities
 from contracts.audit import SummaryRequest
 from geo.summary import BatchSummary
 from surfaces.base import Completion
-from tests.activities.test_metrics import PRICES, ScriptedSurface
+from tests.factories import PRICES, ScriptedSurface
 
 WRITTEN = {
     "summary": "AMLI Aero leads on both surfaces.",

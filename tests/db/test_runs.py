@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from contracts.asking import Ask, Usage
 from contracts.audit import QuerySpec
-from db import audits, runs
+from db import answers, audits, runs
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
 from db.models import Answer, CitationRow, Property, Query, Run, Score
@@ -56,7 +56,7 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
         for _ in range(2):
             async with sessions() as s, s.begin():
                 stored.append(
-                    await runs.record_answer(
+                    await answers.record_answer(
                         s,
                         ask(run_id, q1_id, "q one", "branded", 1.5, 1),
                         block=block,
@@ -71,7 +71,7 @@ async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) 
         for _ in range(2):
             async with sessions() as s, s.begin():
                 errors.append(
-                    await runs.record_error(
+                    await answers.record_error(
                         s,
                         ask(run_id, q2_id, "q two", "local", 1.0, 2),
                         error="HTTP 500",
