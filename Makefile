@@ -20,10 +20,10 @@ browser:  ## Debian's Chromium, for the report's headless browser test
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 demo: install  ## start everything, run the example audit, keep serving (DEMO_ONCE=1 exits)
-	$(PY) -m cli.stack demo
+	$(PY) -m cli.dev demo
 
 up: install  ## the development stack in the foreground; Ctrl-C stops it all
-	$(PY) -m cli.stack up
+	$(PY) -m cli.dev up
 
 test: install browser  ## the whole suite, starting every service it needs
 	$(PY) -m pytest

@@ -1,10 +1,16 @@
-"""A thin HTTP client for the API: base URL and key from the settings, errors made readable."""
+"""A thin HTTP client for the API: base URL and key from the settings, errors made readable;
+`api()` gives the CLI's commands one, ending a command with the API's message on error."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import typer
+from rich.console import Console
+from rich.markup import escape
 
 from config.settings import Settings
 
@@ -63,3 +69,19 @@ class ApiClient:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+console = Console()
+
+
+@contextmanager
+def api() -> Iterator[ApiClient]:
+    """The API client; an API error ends the command with its message and exit code 1."""
+    client = ApiClient.from_settings(Settings())
+    try:
+        yield client
+    except ApiError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    finally:
+        client.close()

@@ -1,28 +1,22 @@
 """The development stack as separate processes: dev server + Web UI, simulator, worker, API.
-
-    python -m cli.stack up     # serve until Ctrl-C
-    python -m cli.stack demo   # serve, run the demo audit; DEMO_ONCE=1 exits after it
-
-Tests start the same stack, so what they exercise is what a developer runs.
-"""
+`make up` and `make demo` start it (cli/dev.py); tests start the same stack, so what they
+exercise is what a developer runs."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 from temporalio.client import Client
 
+from cli.ports import free_port, port_open, wait_until
 from config.settings import settings_from_environ
 from contracts.names import SEARCH_ATTRIBUTES, TASK_QUEUE, llm_task_queue
 from db.migrate import upgrade_head
@@ -47,40 +41,6 @@ def temporal_cli() -> str:
     return found
 
 
-_HANDED_OUT: set[int] = set()
-
-
-def _ephemeral_low() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def free_port() -> int:
-    """A free port below the kernel's ephemeral range. A port the kernel hands out for `bind(0)`
-    comes from that range, where any outgoing connection may take it before our server binds
-    it (CI once lost a run to exactly that)."""
-    high = _ephemeral_low() - 1
-    for _ in range(200):
-        port = random.randint(min(20_000, high - 1000), high)
-        if port not in _HANDED_OUT and _bindable(port):
-            _HANDED_OUT.add(port)  # nothing binds it yet: never hand it out twice
-            return port
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def side_by_side_env(database_url: str, **extra: str) -> dict[str, str]:
     """A stack on free ports with every surface on the simulator: it runs beside any other
     (tests, benchmarks, a developer's own `make up`)."""
@@ -93,34 +53,6 @@ def side_by_side_env(database_url: str, **extra: str) -> dict[str, str]:
         "LLM_BACKEND": "simulator",
         **extra,
     }
-
-
-def port_open(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.3)
-        return s.connect_ex((host, port)) == 0
-
-
-def wait_until(
-    what: str,
-    check: object,
-    timeout: float,
-    proc: subprocess.Popen[bytes] | None,
-    log: Path | None = None,
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            tail = log.read_text()[-3000:] if log and log.exists() else ""
-            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{tail}")
-        try:
-            if check():  # type: ignore[operator]
-                return
-        except Exception:  # noqa: BLE001 - not up yet
-            pass
-        time.sleep(0.2)
-    tail = log.read_text()[-3000:] if log and log.exists() else ""
-    raise TimeoutError(f"{what} not ready after {timeout:.0f}s\n{tail}")
 
 
 class Stack:
@@ -310,59 +242,3 @@ class Stack:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def main(argv: list[str]) -> int:
-    command = argv[1] if len(argv) > 1 else "up"
-    if command not in ("up", "demo"):
-        print("usage: python -m cli.stack up|demo")
-        return 2
-    env: dict[str, str] = {}
-    if command == "demo":
-        # A little simulated latency so the live progress is worth watching.
-        env.setdefault("LLMSIM_LATENCY_MS", os.environ.get("LLMSIM_LATENCY_MS", "700"))
-        env.setdefault("LLMSIM_LATENCY_JITTER", os.environ.get("LLMSIM_LATENCY_JITTER", "0.6"))
-    data_dir = Path(os.environ.get("PROPERTYAUDIT_DATA_DIR") or ROOT / ".data")
-    stack = Stack(env, data_dir=data_dir)
-    stop = {"now": False}
-
-    def on_signal(signum: int, _frame: object) -> None:
-        stop["now"] = True
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
-    s = stack.settings
-    print(f"starting the stack (logs in {stack.log_dir}) …", flush=True)
-    try:
-        stack.start()
-        print(f"  Temporal Web UI  {s.temporal_ui_url}")
-        print(f"  API docs         {stack.api_url}/docs")
-        if stack.with_simulator:
-            print(f"  LLM simulator    {s.llmsim_url} (no API keys set)")
-        code = 0
-        if command == "demo":
-            from cli.demo import run_demo
-
-            code = run_demo(stack.api_url, s, simulator=stack.with_simulator)
-            if os.environ.get("DEMO_ONCE"):
-                return code
-        print("serving; Ctrl-C stops every process", flush=True)
-        while not stop["now"]:
-            for name, proc in stack.procs.items():
-                if proc.poll() is not None:
-                    print(f"{name} exited with {proc.returncode}; see {stack.log_path(name)}")
-                    return 1
-            time.sleep(1)
-        return code
-    except KeyboardInterrupt:
-        print("\nstopping …")
-        return 0
-    finally:
-        stack.stop()
-
-
-if __name__ == "__main__":
-    code = main(sys.argv)
-    sys.stdout.flush()
-    # The Temporal bridge's threads can outlive interpreter shutdown (sdk-python#300).
-    os._exit(code)

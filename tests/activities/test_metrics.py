@@ -18,7 +18,7 @@ from activities import metrics
 from activities.asking import AskingActivities
 from activities.batch import BatchActivities
 from activities.planning import PlanningActivities
-from cli.stack import free_port
+from cli.ports import free_port
 from config.settings import Settings
 from contracts.asking import AnswerRequest
 from contracts.audit import CompleteBatchInput, LoadPlanInput, RunOutcome, SetStatusInput

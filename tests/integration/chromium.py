@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import websockets
 
-from cli.stack import free_port
+from cli.ports import free_port
 
 
 def chromium_path() -> str | None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.stack import ROOT, free_port, port_open
+from cli.ports import free_port, port_open
+from cli.stack import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ def test_demo_once_runs_an_audit_and_exits_clean(tmp_path: Path) -> None:
         "COLUMNS": "160",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "cli.stack", "demo"],
+        [sys.executable, "-m", "cli.dev", "demo"],
         cwd=ROOT,
         env=env,
         capture_output=True,

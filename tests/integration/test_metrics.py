@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cli.stack import Stack, free_port, side_by_side_env
+from cli.ports import free_port
+from cli.stack import Stack, side_by_side_env
 from tests.integration.conftest import Live
 from tests.prom import label_values, scrape, total
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from cli.stack import ROOT, free_port
+from cli.ports import free_port
+from cli.stack import ROOT
 from tests.integration.chromium import Chromium
 from tests.integration.conftest import Live
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import uvicorn
 
-from cli.stack import free_port
+from cli.ports import free_port
 from llmsim.knobs import SimConfig
 from llmsim.server import create_app
 

@@ -27,7 +27,8 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from cli.stack import ROOT, Stack, free_port, side_by_side_env
+from cli.ports import free_port
+from cli.stack import ROOT, Stack, side_by_side_env
 from tests.integration.conftest import Live
 
 pytestmark = pytest.mark.slow

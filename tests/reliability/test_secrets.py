@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from cli.example import EXAMPLE_PROPERTY
-from cli.stack import Stack, free_port, temporal_cli
+from cli.ports import free_port
+from cli.stack import Stack, temporal_cli
 
 pytestmark = pytest.mark.slow
 
