@@ -20,15 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.run import (
-    CONCURRENCY,
-    Bench,
-    bare_temporal,
-    database_url,
-    drop_database,
-    proc_stat,
-)
-from cli.stack import Stack, side_by_side_env
+from bench.baselines import bare_temporal
+from bench.harness import Bench, bench_stack, proc_stat
 from db.engine import make_engine
 from db.models import Answer
 
@@ -85,66 +78,65 @@ def call_latency(url: str) -> str:
 
 
 def main(audits: int, sampled: str) -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="profile-"))
-    env = side_by_side_env(
-        database_url(tmp),
-        LLM_MAX_CONCURRENCY=str(CONCURRENCY),
-    )
-    print(f"database: {env['DATABASE_URL'].split(':')[0]}", flush=True)
-    try:
-        with Stack(env, data_dir=tmp, temporal_db=False, worker_by_role=True) as stack:
-            bench = Bench(stack)
-            bench.sim_config(latency_ms=0)
-            pid, panel = bench.property("Profile Place")
-            bench.wait(pid, bench.start(pid, 1))  # warm every path once
-            procs = {name: p.pid for name, p in stack.procs.items()}
-            before = {name: proc_stat(p)[0] for name, p in procs.items()}
-            machine0 = system_cpu()
-            raw = tmp / "worker.txt"
-            spy = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "py-spy"),
-                    "record",
-                    "--pid",
-                    str(procs[sampled]),
-                    "--format",
-                    "raw",
-                    "--rate",
-                    "200",
-                    "--output",
-                    str(raw),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(1)
-            started = time.perf_counter()
-            states = bench.wait(pid, bench.start(pid, audits))
-            wall = time.perf_counter() - started
-            spy.send_signal(2)
-            spy.wait(timeout=60)
-            answers = sum(r["done"] for s in states for r in s["runs"])
-            print(f"\n{answers} answers in {wall:.1f}s: {answers / wall:.1f} answers/s")
-            print("CPU ms per answer by process:")
-            for name, p in procs.items():
-                used = proc_stat(p)[0] - before[name]
-                print(f"  {name:<10} {1000 * used / answers:7.2f}")
-            rest = system_cpu() - machine0
-            print(f"  {'machine':<10} {1000 * rest / answers:7.2f}  (all processes)")
-            print(f"  LLM call latency in the activity: {call_latency(env['DATABASE_URL'])}")
-            server0, own0 = proc_stat(procs["temporal"])[0], time.process_time()
-            started = time.perf_counter()
-            bare = asyncio.run(bare_temporal(stack, audits, panel))
-            asks = audits * 2 * panel
-            print(f"\nbare Temporal: {asks / bare:.1f} answers/s; CPU ms per answer:")
-            server = proc_stat(procs["temporal"])[0] - server0
-            print(f"  {'temporal':<10} {1000 * server / asks:7.2f}")
-            print(f"  {'worker':<10} {1000 * (time.process_time() - own0) / asks:7.2f}")
-            if raw.exists():
-                top_frames(raw)
-    finally:
-        drop_database(env["DATABASE_URL"])
+    with bench_stack("profile") as bench:
+        bench.sim_config(latency_ms=0)
+        pid, panel = bench.property("Profile Place")
+        bench.wait(pid, bench.start(pid, 1))  # warm every path once
+        procs = {name: p.pid for name, p in bench.stack.procs.items()}
+        before = {name: proc_stat(p)[0] for name, p in procs.items()}
+        machine0 = system_cpu()
+        raw = Path(tempfile.mkdtemp(prefix="profile-")) / "worker.txt"
+        spy = py_spy(procs[sampled], raw)
+        time.sleep(1)
+        started = time.perf_counter()
+        states = bench.wait(pid, bench.start(pid, audits))
+        wall = time.perf_counter() - started
+        spy.send_signal(2)
+        spy.wait(timeout=60)
+        answers = sum(r["done"] for s in states for r in s["runs"])
+        print(f"\n{answers} answers in {wall:.1f}s: {answers / wall:.1f} answers/s")
+        print("CPU ms per answer by process:")
+        for name, p in procs.items():
+            used = proc_stat(p)[0] - before[name]
+            print(f"  {name:<10} {1000 * used / answers:7.2f}")
+        rest = system_cpu() - machine0
+        print(f"  {'machine':<10} {1000 * rest / answers:7.2f}  (all processes)")
+        url = bench.stack.settings.database_url
+        print(f"  LLM call latency in the activity: {call_latency(url)}")
+        bare_cpu(bench, procs["temporal"], audits, panel)
+        if raw.exists():
+            top_frames(raw)
     return 0
+
+
+def py_spy(pid: int, raw: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--output",
+            str(raw),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def bare_cpu(bench: Bench, server_pid: int, audits: int, panel: int) -> None:
+    """The same load on bare Temporal: the server's and a do-nothing worker's CPU per answer."""
+    server0, own0 = proc_stat(server_pid)[0], time.process_time()
+    bare = asyncio.run(bare_temporal(bench.stack, audits, panel))
+    asks = audits * 2 * panel
+    print(f"\nbare Temporal: {asks / bare:.1f} answers/s; CPU ms per answer:")
+    server = proc_stat(server_pid)[0] - server0
+    print(f"  {'temporal':<10} {1000 * server / asks:7.2f}")
+    print(f"  {'worker':<10} {1000 * (time.process_time() - own0) / asks:7.2f}")
 
 
 if __name__ == "__main__":
