@@ -3,7 +3,6 @@ which run the real workflows against fakes or the real database activities in th
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
@@ -32,8 +31,3 @@ async def workflow_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest_asyncio.fixture
 async def client(workflow_env: WorkflowEnvironment) -> Client:
     return workflow_env.client
-
-
-def queue() -> str:
-    """A task queue of one test's own, so no other test's worker picks its tasks."""
-    return f"test-{uuid.uuid4().hex[:12]}"

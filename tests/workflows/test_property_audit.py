@@ -3,63 +3,19 @@ pause, resume, cancel, budgets, a failing surface, continue-as-new, concurrency.
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
-from contracts.audit import AuditProgress, AuditResult
+from contracts.audit import AuditProgress
 from contracts.names import surface_workflow_id
 from contracts.status import AuditStatus, PauseReason, RunStatus
-from tests.workflows.fakes import FakeAudit, Running, workers
+from tests.workflows.fakes import FakeAudit, workers
+from tests.workflows.steering import Handle, child_paused, eventually, progress, start
 from workflows.property_audit import PropertyAuditWorkflow
-from workflows.surface_run import SurfaceRunWorkflow
-
-Handle = WorkflowHandle[PropertyAuditWorkflow, AuditResult]
-
-
-async def eventually(what: str, check: Callable[[], Any], timeout: float = 10) -> Any:
-    """Poll `check` until it holds (each poll is a real answer from the server or the fakes)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never: {what}")
-
-
-async def start(client: Client, running: Running, **fields: Any) -> Handle:
-    inp = running.audit(**fields)
-    return await client.start_workflow(
-        PropertyAuditWorkflow.run,
-        inp,
-        id=f"audit-{inp.audit_id}",
-        task_queue=running.task_queue,
-    )
-
-
-async def progress(handle: Handle) -> AuditProgress:
-    return await handle.query(PropertyAuditWorkflow.progress)
-
-
-async def child_paused(client: Client, handle: Handle, surface: str) -> bool:
-    audit_id = handle.id.removeprefix("audit-")
-    child = client.get_workflow_handle_for(
-        SurfaceRunWorkflow.run, surface_workflow_id(audit_id, surface)
-    )
-    try:
-        return (await child.query(SurfaceRunWorkflow.progress)).paused
-    except Exception:  # noqa: BLE001 - the child does not exist yet
-        return False
 
 
 async def test_a_pause_sent_before_the_children_exist_is_kept(client: Client) -> None:

@@ -23,7 +23,7 @@ from db.migrate import upgrade_head_async
 from db.models import Answer, Audit, Property, Revision, Run
 from geo.scoring import SCORING_VERSION
 from tests.fixtures.v1_database import truth_of
-from tests.workflows.conftest import queue
+from tests.workflows.steering import queue
 from workflows.rescore import RescoreWorkflow
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "v1-scored.sqlite"

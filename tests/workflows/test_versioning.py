@@ -17,7 +17,7 @@ from config.settings import Settings
 from contracts.names import llm_task_queue
 from contracts.status import AuditStatus
 from tests.workflows.fakes import FakeAudit, Running
-from tests.workflows.test_property_audit import eventually, start
+from tests.workflows.steering import eventually, start
 from worker import deployment
 from workflows.property_audit import PropertyAuditWorkflow
 from workflows.surface_run import SurfaceRunWorkflow
