@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from temporalio.service import RPCError
@@ -19,8 +19,19 @@ def temporal_unreachable(exc: BaseException) -> bool:
     )
 
 
-def _unavailable(detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+def temporal_down() -> HTTPException:
+    """A call to Temporal failed in a way the client can only retry."""
+    return HTTPException(status_code=503, detail="Temporal is unavailable; try again")
+
+
+def _unavailable(service: str, exc: Exception) -> JSONResponse:
+    # The service (or the network to it) is down: nothing the client did wrong.
+    log.warning("%s is unavailable: %s", service, exc)
+    return JSONResponse(
+        {"detail": f"{service} is unavailable; try again shortly"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -36,9 +47,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OSError)
     @app.exception_handler(TimeoutError)
     async def database_down(_: Request, exc: Exception) -> JSONResponse:
-        # The database (or the network to it) is down: nothing the client did wrong.
-        log.warning("backing service unavailable: %s", exc)
-        return _unavailable("the database is unavailable; try again shortly")
+        return _unavailable("the database", exc)
 
     @app.exception_handler(DataError)
     async def database_refused(_: Request, exc: DataError) -> JSONResponse:
@@ -51,13 +60,8 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RPCError)
-    async def temporal_error(_: Request, exc: RPCError) -> JSONResponse:
-        log.warning("Temporal: %s", exc)
-        return _unavailable("Temporal is unavailable; try again shortly")
-
     @app.exception_handler(RuntimeError)
-    async def never_connected(request: Request, exc: RuntimeError) -> JSONResponse:
+    async def temporal_error(_: Request, exc: Exception) -> JSONResponse:
         if not temporal_unreachable(exc):
             raise exc
-        log.warning("Temporal: %s", exc)
-        return _unavailable("Temporal is unavailable; try again shortly")
+        return _unavailable("Temporal", exc)

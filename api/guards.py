@@ -8,19 +8,18 @@ from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.middleware import HttpMiddleware
 
-class RequestGuard:
+
+class RequestGuard(HttpMiddleware):
     """413 for a body over `max_bytes` (by its Content-Length, or counted as it streams in);
     422 for a query string holding NUL or bytes that are no UTF-8."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         bad_query = _query_problem(scope.get("query_string", b""))
         if bad_query:
             await _answer(send, 422, bad_query)

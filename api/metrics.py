@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import AdminDep
+from api.middleware import HttpMiddleware
 from db.models import Audit
 
 AUDIT_STATUSES = ("queued", "running", "paused", "completed", "partial", "failed", "cancelled")
@@ -81,17 +82,14 @@ class ApiMetrics:
             self.audits.labels(status=status).set(counts.get(status, 0))
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(HttpMiddleware):
     """Counts every HTTP request by the template of the route that answered it."""
 
     def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         status = 500  # what the client gets when the app raises before answering
 
         async def send_status(message: Message) -> None:

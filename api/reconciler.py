@@ -14,7 +14,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import temporal_unreachable
-from api.services.audits import start_workflow
+from api.services.starting import start_workflow
 from db.models import Audit, Property, Run, utcnow
 
 log = logging.getLogger("propertyaudit.api")

@@ -14,16 +14,21 @@ from geo.panel import PanelQuery, generate_panel, normalize_query_text
 from geo.profile import Address, Competitor, PropertyProfile
 
 
+def address_of(prop: Property) -> Address:
+    """The address the row keeps flattened in its own columns."""
+    return Address(
+        street=prop.street,
+        neighborhood=prop.neighborhood,
+        city=prop.city,
+        state=prop.state,
+        zip=prop.zip,
+    )
+
+
 def profile_of(prop: Property) -> PropertyProfile:
     return PropertyProfile(
         name=prop.name,
-        address=Address(
-            street=prop.street,
-            neighborhood=prop.neighborhood,
-            city=prop.city,
-            state=prop.state,
-            zip=prop.zip,
-        ),
+        address=address_of(prop),
         website_url=prop.website_url,
         brand_domains=list(prop.brand_domains or [])
         or infer_brand_domains(prop.website_url, prop.name),

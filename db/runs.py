@@ -103,6 +103,8 @@ async def finish_run(
     session: AsyncSession, run_id: uuid.UUID, *, status: str, error_message: str | None
 ) -> tuple[Run, RunScore]:
     """Aggregate the stored answers into the run's score and close the run (idempotent)."""
+    if await session.scalar(select(Run.id).where(Run.id == run_id)) is None:
+        raise RunGone(f"run {run_id} not found")
     score, version = await aggregate_stored(session, run_id)
     if status == RunStatus.COMPLETED and not score.answered and score.errors:
         status, error_message = RunStatus.FAILED, error_message or "every query failed"

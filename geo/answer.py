@@ -1,8 +1,8 @@
 """The AnswerBlock contract (what scoring consumes), its JSON schema and tolerant parsing.
 
 The schema sent to the providers and the validator below describe the same object: citations
-carry `entity_ref` in both (the seed's strict schema omitted it while its validator required it,
-which discarded every OpenAI answer that had a citation).
+carry `entity_ref` in both, since a validator that requires a field the strict schema omits
+would discard every answer that has a citation.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from geo.domains import domain_of_url, normalize_domain
+from geo.schema import array_of, integer, one_of, strict_object, string
 
 Flag = Literal[
     "no_sources", "possible_hallucination", "outdated_info", "nap_mismatch", "conflicting_prices"
@@ -78,58 +79,22 @@ class AnswerBlock(BaseModel):
 
 def answer_block_schema() -> dict[str, Any]:
     """Strict JSON schema: every property required, no extra properties (OpenAI strict mode)."""
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["ordered_entities", "citations", "answer_summary", "notes", "brand_sentiment"],
-        "properties": {
-            "ordered_entities": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["name", "domain", "rationale", "position"],
-                    "properties": {
-                        "name": {"type": "string"},
-                        "domain": {"type": "string"},
-                        "rationale": {"type": "string"},
-                        "position": {"type": "integer"},
-                    },
-                },
-            },
-            "citations": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["url", "domain", "entity_ref"],
-                    "properties": {
-                        "url": {"type": "string"},
-                        "domain": {"type": "string"},
-                        "entity_ref": {"type": "string"},
-                    },
-                },
-            },
-            "answer_summary": {"type": "string"},
-            "brand_sentiment": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["label", "phrase"],
-                "properties": {
-                    "label": {"type": "string", "enum": list(SENTIMENTS)},
-                    "phrase": {"type": "string"},
-                },
-            },
-            "notes": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["flags"],
-                "properties": {
-                    "flags": {"type": "array", "items": {"type": "string", "enum": list(FLAGS)}}
-                },
-            },
+    entity = strict_object(
+        {"name": string(), "domain": string(), "rationale": string(), "position": integer()}
+    )
+    citation = strict_object({"url": string(), "domain": string(), "entity_ref": string()})
+    sentiment = strict_object({"label": one_of(list(SENTIMENTS)), "phrase": string()})
+    notes = strict_object({"flags": array_of(one_of(list(FLAGS)))})
+    return strict_object(
+        {
+            "ordered_entities": array_of(entity),
+            "citations": array_of(citation),
+            "answer_summary": string(),
+            "brand_sentiment": sentiment,
+            "notes": notes,
         },
-    }
+        required=["ordered_entities", "citations", "answer_summary", "notes", "brand_sentiment"],
+    )
 
 
 class AnswerParseError(ValueError):

@@ -1,9 +1,9 @@
 """Is an entity, a link or a sentence the brand? (seed-system.md §3.2, made stricter).
 
-The seed matched the brand's first word anywhere, so "AMLI Residential" (the operator) or
-"Aeroview Flats" counted as "AMLI Aero". Here names match on whole tokens; the operator's shared
-domain counts only with the property's own distinctive words; and when the property lives under
-a path of the operator's site, only links under that path are the brand's.
+Matching the brand's first word anywhere would count "AMLI Residential" (the operator) or
+"Aeroview Flats" as "AMLI Aero". So names match on whole tokens; the operator's shared domain
+counts only with the property's own distinctive words; and when the property lives under a path
+of the operator's site, only links under that path are the brand's.
 """
 
 from __future__ import annotations

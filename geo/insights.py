@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import combinations
 from statistics import fmean
 
@@ -107,7 +108,6 @@ def cross_model(by_surface: dict[str, list[AnswerFacts]], brand: BrandContext) -
     """Agreement, consensus and leaderboards; the brand is recognised by the scorer's matcher,
     so "Aero by AMLI" or a page on a brand subdomain is never its own competitor."""
     matcher = BrandMatcher(brand)
-    brand_domains = matcher.domains
     surfaces = sorted(by_surface)
     presence = {s: _presence_by_query(by_surface[s]) for s in surfaces}
     pairs = [
@@ -116,81 +116,104 @@ def cross_model(by_surface: dict[str, list[AnswerFacts]], brand: BrandContext) -
         )
         for a, b in combinations(surfaces, 2)
     ]
-    names = {
-        s: {
-            e.name.strip().lower()
-            for a in by_surface[s]
-            for e in a.entities
-            if not matcher.is_brand_entity(e.name, e.domain)
-        }
-        for s in surfaces
-    }
+    names = {s: _rival_names(by_surface[s], matcher) for s in surfaces}
     consensus = sorted(set.intersection(*names.values())) if len(names) >= 2 else []
-    divergent = (
-        {
-            s: sorted(names[s] - set().union(*(names[o] for o in surfaces if o != s)))
-            for s in surfaces
-        }
-        if len(names) >= 2
-        else {}
-    )
-
-    stats: dict[str, dict[str, object]] = {}
-    cite_count: dict[str, int] = {}
-    brand_cites = 0
+    divergent = _divergent(names) if len(names) >= 2 else {}
+    tally = _Tally(matcher)
     for s in surfaces:
         for answer in by_surface[s]:
-            verdicts = answer.brand_citations or [
-                is_brand_domain(d, brand_domains) for d in answer.citation_domains
-            ]
-            brand_cites += sum(verdicts)
-            for d in answer.citation_domains:
-                nd = normalize_domain(d)
-                if nd:
-                    cite_count[nd] = cite_count.get(nd, 0) + 1
-            for e in answer.entities:
-                domain = normalize_domain(e.domain)
-                if matcher.is_brand_entity(e.name, domain):
-                    continue
-                key = domain or f"name:{e.name.strip().lower()}"
-                st = stats.setdefault(
-                    key, {"name": e.name, "domain": domain, "ranks": [], "surfaces": set()}
-                )
-                st["ranks"].append(e.position)  # type: ignore[attr-defined]
-                st["surfaces"].add(s)  # type: ignore[attr-defined]
-    competitors = sorted(
-        (
-            CompetitorStat(
-                key=k,
-                name=str(v["name"]),
-                domain=str(v["domain"]),
-                mentions=len(v["ranks"]),  # type: ignore[arg-type]
-                avg_rank=round(fmean(v["ranks"]), 2),  # type: ignore[arg-type]
-                citations=cite_count.get(str(v["domain"]), 0) if v["domain"] else 0,
-                surfaces=sorted(v["surfaces"]),  # type: ignore[call-overload]
-            )
-            for k, v in stats.items()
-        ),
-        key=lambda c: (-c.mentions, c.avg_rank, c.key),
-    )
-    domains = sorted(
-        (
-            DomainStat(domain=d, citations=n, is_brand_domain=is_brand_domain(d, brand_domains))
-            for d, n in cite_count.items()
-        ),
-        key=lambda d: (not d.is_brand_domain, -d.citations, d.domain),
-    )
-    total = sum(cite_count.values())
+            tally.add(s, answer)
+    total = sum(tally.cite_count.values())
     return CrossModel(
         surfaces=surfaces,
         agreement_rate=_agreement([presence[s] for s in surfaces]),
         pairs=pairs,
         consensus_entities=consensus[:50],
         divergent_entities={s: v[:50] for s, v in divergent.items()},
-        competitors=competitors[:25],
-        cited_domains=domains[:25],
-        brand_sov_pct=round(100 * brand_cites / total, 2) if total else None,
+        competitors=tally.competitors()[:25],
+        cited_domains=tally.domains()[:25],
+        brand_sov_pct=round(100 * tally.brand_cites / total, 2) if total else None,
     )
+
+
+def _rival_names(answers: list[AnswerFacts], matcher: BrandMatcher) -> set[str]:
+    return {
+        e.name.strip().lower()
+        for a in answers
+        for e in a.entities
+        if not matcher.is_brand_entity(e.name, e.domain)
+    }
+
+
+def _divergent(names: dict[str, set[str]]) -> dict[str, list[str]]:
+    """The rivals each surface names and no other does."""
+    return {
+        s: sorted(own - set().union(*(other for o, other in names.items() if o != s)))
+        for s, own in names.items()
+    }
+
+
+@dataclass
+class _Rival:
+    name: str
+    domain: str
+    ranks: list[int] = field(default_factory=list)
+    surfaces: set[str] = field(default_factory=set)
+
+
+class _Tally:
+    """Mentions of rivals and citations of domains over a batch's answers."""
+
+    def __init__(self, matcher: BrandMatcher) -> None:
+        self.matcher = matcher
+        self.rivals: dict[str, _Rival] = {}
+        self.cite_count: dict[str, int] = {}
+        self.brand_cites = 0
+
+    def add(self, surface: str, answer: AnswerFacts) -> None:
+        verdicts = answer.brand_citations or [
+            is_brand_domain(d, self.matcher.domains) for d in answer.citation_domains
+        ]
+        self.brand_cites += sum(verdicts)
+        for d in answer.citation_domains:
+            nd = normalize_domain(d)
+            if nd:
+                self.cite_count[nd] = self.cite_count.get(nd, 0) + 1
+        for e in answer.entities:
+            domain = normalize_domain(e.domain)
+            if self.matcher.is_brand_entity(e.name, domain):
+                continue
+            # A rival is its domain; one without a domain is its name.
+            key = domain or f"name:{e.name.strip().lower()}"
+            rival = self.rivals.setdefault(key, _Rival(name=e.name, domain=domain))
+            rival.ranks.append(e.position)
+            rival.surfaces.add(surface)
+
+    def competitors(self) -> list[CompetitorStat]:
+        """Most mentioned first, then the better average rank."""
+        stats = (
+            CompetitorStat(
+                key=key,
+                name=r.name,
+                domain=r.domain,
+                mentions=len(r.ranks),
+                avg_rank=round(fmean(r.ranks), 2),
+                citations=self.cite_count.get(r.domain, 0) if r.domain else 0,
+                surfaces=sorted(r.surfaces),
+            )
+            for key, r in self.rivals.items()
+        )
+        return sorted(stats, key=lambda c: (-c.mentions, c.avg_rank, c.key))
+
+    def domains(self) -> list[DomainStat]:
+        """The brand's own domains first, then the most cited."""
+        stats = (
+            DomainStat(
+                domain=d, citations=n, is_brand_domain=is_brand_domain(d, self.matcher.domains)
+            )
+            for d, n in self.cite_count.items()
+        )
+        return sorted(stats, key=lambda d: (not d.is_brand_domain, -d.citations, d.domain))
 
 
 def analyze_batch(runs: list[SurfaceFacts], brand: BrandContext) -> CrossModel:

@@ -1,8 +1,8 @@
 """Scoring one answer and aggregating a run (DESIGN §4.4), pure and None-safe.
 
 score = 0.45·position + 0.25·link + 0.20·sov + 0.10·accuracy, each component 0–100.
-Unlike the seed, a rank beyond 10 earns nothing, queries are weighted in `weighted_score`, and
-queries that errored are counted apart instead of being averaged in as zeros.
+A rank beyond 10 earns nothing, queries are weighted in `weighted_score`, and queries that
+errored are counted apart: averaged in as zeros, a provider's outage would read as invisibility.
 
 Every figure follows from what the answer shows, never from what the model says about it: the
 rank is the brand's place in the list (not the `position` the model wrote), a citation's domain
@@ -110,16 +110,7 @@ def score_answer(
     view = block.model_copy(
         update={"citations": [c for c, ok in zip(block.citations, shown, strict=True) if ok]}
     )
-    llm_rank = brand_rank(view, matcher)
-    claimed = llm_rank is not None or matcher.summary_names_brand(view.answer_summary)
-    unsupported = False
-    if evidence is None:
-        presence = claimed
-    else:
-        presence = matcher.prose_shows_brand(evidence.prose, evidence.source_urls)
-        if not presence:
-            llm_rank = None
-        unsupported = (claimed and not presence) or not all(shown)
+    presence, llm_rank, unsupported = _presence(view, matcher, evidence, shown)
     view_brand = [matcher.citation_is_brand(c) for c in view.citations]
     link_rank = next((i + 1 for i, hit in enumerate(view_brand) if hit), None)
     sov = (sum(view_brand) / len(view_brand)) if view_brand else None
@@ -130,6 +121,7 @@ def score_answer(
     )
     if unsupported and "possible_hallucination" not in flags:
         flags = [f for f in FLAGS if f in {*flags, "possible_hallucination"}]
+    # Verdicts realigned with all of the block's citations: a hidden one is never the brand's.
     brand_iter = iter(view_brand)
     brand_citations = [next(brand_iter) if ok else False for ok in shown]
     breakdown = Breakdown(
@@ -139,13 +131,10 @@ def score_answer(
         accuracy=accuracy_points(flags),
     )
     score = sum(getattr(breakdown, key) * weight for key, weight in WEIGHTS.items())
-    sentiment = block.brand_sentiment
-    label = sentiment.label if presence else "not_mentioned"
-    if presence and label == "not_mentioned":
-        label = "neutral"  # named, but the model gave no tone: neutral, not absent
+    label, phrase = _sentiment(block, presence)
     return AnswerScore(
         sentiment=label,
-        sentiment_phrase=sentiment.phrase if presence else "",
+        sentiment_phrase=phrase,
         presence=presence,
         llm_rank=llm_rank,
         link_rank=link_rank,
@@ -156,6 +145,29 @@ def score_answer(
         brand_citations=brand_citations,
         shown_citations=shown,
     )
+
+
+def _presence(
+    view: AnswerBlock, matcher: BrandMatcher, evidence: Evidence | None, shown: list[bool]
+) -> tuple[bool, int | None, bool]:
+    """(presence, rank, unsupported): in natural mode only the prose decides presence, and an
+    extraction that claims more than the prose shows is unsupported."""
+    llm_rank = brand_rank(view, matcher)
+    claimed = llm_rank is not None or matcher.summary_names_brand(view.answer_summary)
+    if evidence is None:
+        return claimed, llm_rank, False
+    presence = matcher.prose_shows_brand(evidence.prose, evidence.source_urls)
+    unsupported = (claimed and not presence) or not all(shown)
+    return presence, llm_rank if presence else None, unsupported
+
+
+def _sentiment(block: AnswerBlock, presence: bool) -> tuple[str, str]:
+    """The tone and its phrase: none for an answer that does not name the brand, and neutral
+    (not absent) for one that names it without a tone."""
+    if not presence:
+        return "not_mentioned", ""
+    label = block.brand_sentiment.label
+    return ("neutral" if label == "not_mentioned" else label), block.brand_sentiment.phrase
 
 
 class ScoredAnswer(BaseModel):
@@ -211,12 +223,10 @@ class RunScore(BaseModel):
     sentiment: SentimentRollup = Field(default_factory=lambda: SentimentRollup())
 
 
-def _mean(values: list[float]) -> float | None:
-    return fmean(values) if values else None
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+def _mean_of(scores: list[AnswerScore], figure: str, digits: int = 2) -> float | None:
+    """The rounded mean of a figure over the answers that have it; None if none has it."""
+    values = [v for s in scores if (v := getattr(s, figure)) is not None]
+    return round(fmean(values), digits) if values else None
 
 
 def _mean_breakdown(items: list[Breakdown]) -> Breakdown:
@@ -238,9 +248,9 @@ def aggregate_run(answers: list[ScoredAnswer], errors: int = 0) -> RunScore:
         query_scores[query_id] = QueryScore(
             score=round(fmean(s.score for s in scores), 2),
             presence_rate=round(fmean(1.0 if s.presence else 0.0 for s in scores), 4),
-            llm_rank=_round(_mean([s.llm_rank for s in scores if s.llm_rank is not None])),
-            link_rank=_round(_mean([s.link_rank for s in scores if s.link_rank is not None])),
-            sov=_round(_mean([s.sov for s in scores if s.sov is not None]), 4),
+            llm_rank=_mean_of(scores, "llm_rank"),
+            link_rank=_mean_of(scores, "link_rank"),
+            sov=_mean_of(scores, "sov", 4),
             samples=len(samples),
             breakdown=_mean_breakdown([s.breakdown for s in scores]),
         )
@@ -258,9 +268,9 @@ def aggregate_run(answers: list[ScoredAnswer], errors: int = 0) -> RunScore:
         visibility_pct=round(100 * fmean(q.presence_rate for q in per_query), 2)
         if per_query
         else 0.0,
-        avg_llm_rank=_round(_mean([s.llm_rank for s in all_scores if s.llm_rank is not None])),
-        avg_link_rank=_round(_mean([s.link_rank for s in all_scores if s.link_rank is not None])),
-        avg_sov=_round(_mean([s.sov for s in all_scores if s.sov is not None]), 4),
+        avg_llm_rank=_mean_of(all_scores, "llm_rank"),
+        avg_link_rank=_mean_of(all_scores, "link_rank"),
+        avg_sov=_mean_of(all_scores, "sov", 4),
         breakdown=_mean_breakdown([s.breakdown for s in all_scores]),
         query_scores=query_scores,
         answered=len(answers),
@@ -283,10 +293,7 @@ def _pct_interval(successes: float, n: int) -> tuple[float, float] | None:
 
 
 def score_bucket(score: float) -> str:
-    if score >= 75:
-        return "excellent"
-    if score >= 50:
-        return "good"
-    if score >= 25:
-        return "fair"
+    for floor, bucket in ((75, "excellent"), (50, "good"), (25, "fair")):
+        if score >= floor:
+            return bucket
     return "poor"

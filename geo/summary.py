@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from geo.insights import CrossModel
+from geo.schema import array_of, integer, one_of, strict_object, string
 
 
 class KeyInsight(BaseModel):
@@ -42,44 +43,33 @@ class BatchSummary(BaseModel):
 
 def summary_schema() -> dict[str, object]:
     """Strict JSON schema for the LLM's summary (the `source` is ours to set)."""
-    level = {"type": "string", "enum": ["low", "medium", "high"]}
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["summary", "key_insights", "action_items"],
-        "properties": {
-            "summary": {"type": "string"},
-            "key_insights": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["insight", "priority"],
-                    "properties": {"insight": {"type": "string"}, "priority": level},
-                },
-            },
-            "action_items": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["action", "priority", "effort", "impact"],
-                    "properties": {
-                        "action": {"type": "string"},
-                        "priority": {"type": "integer"},
-                        "effort": level,
-                        "impact": level,
-                    },
-                },
-            },
-        },
-    }
+    level = one_of(["low", "medium", "high"])
+    insight = strict_object({"insight": string(), "priority": level})
+    action = strict_object(
+        {"action": string(), "priority": integer(), "effort": level, "impact": level}
+    )
+    return strict_object(
+        {
+            "summary": string(),
+            "key_insights": array_of(insight),
+            "action_items": array_of(action),
+        }
+    )
 
 
 def rule_summary(analysis: CrossModel, property_name: str) -> BatchSummary:
     """What the numbers say, in plain sentences, without an LLM."""
     visibility = [v for v in analysis.visibility.values() if v is not None]
     mean_vis = fmean(visibility) if visibility else 0.0
+    return BatchSummary(
+        source="rules",
+        summary=_headline(analysis, property_name, mean_vis),
+        key_insights=_key_insights(analysis)[:5],
+        action_items=_action_items(analysis, mean_vis),
+    )
+
+
+def _headline(analysis: CrossModel, property_name: str, mean_vis: float) -> str:
     parts = [f"{property_name} appears in {mean_vis:.0f}% of AI answers on average"]
     if analysis.agreement_rate is not None:
         parts.append(
@@ -89,8 +79,12 @@ def rule_summary(analysis: CrossModel, property_name: str) -> BatchSummary:
     summary = "; ".join(parts) + "."
     if analysis.missing_surfaces:
         summary += f" No answers from {', '.join(analysis.missing_surfaces)} in this batch."
+    return summary
+
+
+def _key_insights(analysis: CrossModel) -> list[KeyInsight]:
+    """Score gaps between surfaces first, then the leading rival, then the brand's sources."""
     insights: list[KeyInsight] = []
-    actions: list[ActionItem] = []
     for pair in analysis.pairs:
         if pair.score_difference is not None and pair.score_difference > 10 and pair.higher:
             lower = [s for s in pair.surfaces if s != pair.higher][0]
@@ -117,6 +111,11 @@ def rule_summary(analysis: CrossModel, property_name: str) -> BatchSummary:
                 priority="medium" if analysis.brand_sov_pct >= 20 else "high",
             )
         )
+    return insights
+
+
+def _action_items(analysis: CrossModel, mean_vis: float) -> list[ActionItem]:
+    actions: list[ActionItem] = []
     if mean_vis < 50:
         actions.append(
             ActionItem(
@@ -136,6 +135,4 @@ def rule_summary(analysis: CrossModel, property_name: str) -> BatchSummary:
                 impact="high",
             )
         )
-    return BatchSummary(
-        source="rules", summary=summary, key_insights=insights[:5], action_items=actions
-    )
+    return actions

@@ -1,9 +1,10 @@
-"""The simulator's knobs: `LLMSIM_*` variables at start, `POST /_sim/config` at run time."""
+"""The simulator's settings: its knobs (`LLMSIM_*` variables at start, `POST /_sim/config` at run
+time), and where `python -m llmsim` listens and how it logs."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,3 +52,20 @@ class SimConfig(BaseSettings):
     @classmethod
     def from_env(cls) -> SimConfig:
         return cls()
+
+
+class ServeSettings(BaseSettings):
+    """The `python -m llmsim` process: its address, and the log settings every process reads."""
+
+    # An empty variable counts as unset (an empty LOG_FORMAT logs text), as in config.Settings.
+    model_config = SettingsConfigDict(env_prefix="LLMSIM_", env_ignore_empty=True, extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8900, ge=0, le=65535)
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value

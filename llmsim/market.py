@@ -14,6 +14,8 @@ import re
 
 from pydantic import BaseModel, Field, ValidationError
 
+from geo.profile import PropertyProfile
+
 FIRST = (
     "Alta",
     "Vista",
@@ -77,6 +79,18 @@ class World(BaseModel):
     domains: list[str] = Field(default_factory=list)
     website: str = ""
     competitors: list[tuple[str, str]] = Field(default_factory=list)
+
+    @classmethod
+    def from_profile(cls, profile: PropertyProfile) -> World:
+        """The property as its profile states it: what a real model would know of it."""
+        return cls(
+            name=profile.name,
+            city=profile.address.city,
+            state=profile.address.state,
+            domains=profile.brand_domains,
+            website=profile.website_url,
+            competitors=[(c.name, c.domain) for c in profile.competitors],
+        )
 
     def header(self) -> str:
         return json.dumps(self.model_dump(), separators=(",", ":"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 ITEM = re.compile(r"^\s*(\d+)\.\s+\*\*(.+?)\*\*(?:\s+\(([^)]*)\))?\s*[—:-]\s*(.*)$")
@@ -56,6 +56,110 @@ def _tone(text: str) -> str:
     return "neutral"
 
 
+@dataclass
+class _Reading:
+    """What the prose shows, read line by line the way an extraction model reads it."""
+
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    citations: list[dict[str, str]] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    brand_line: tuple[int, str] | None = None  # (position, rationale) of the brand's first item
+
+
+@dataclass(frozen=True)
+class _BrandSeen:
+    """What an extraction reports about the brand."""
+
+    mentioned: bool
+    line: tuple[int, str] | None  # (position, rationale) of its list item
+    tone: str
+
+
+def _read_item(reading: _Reading, item: re.Match[str], brand: str) -> str:
+    """Adds one list item's entity; its name, which the links on its line refer to."""
+    name, domain, rest = item.group(2).strip(), (item.group(3) or "").strip(), item.group(4)
+    position = len(reading.entities) + 1
+    rationale = LINK.sub("", rest).strip()
+    reading.entities.append(
+        {"name": name, "domain": domain, "rationale": rationale, "position": position}
+    )
+    if reading.brand_line is None and _is_brand(name, brand):
+        reading.brand_line = (position, rationale)
+    return name
+
+
+def _read(text: str, brand: str) -> _Reading:
+    reading = _Reading()
+    current_ref = ""  # a link belongs to the entity of its line, else to no entity
+    for line in text.splitlines():
+        item = ITEM.match(line)
+        if item:
+            current_ref = _read_item(reading, item, brand)
+        elif line.strip():
+            current_ref = ""
+            reading.paragraphs.append(line.strip())
+        for label, url in LINK.findall(line):
+            reading.citations.append({"url": url, "domain": label, "entity_ref": current_ref})
+    return reading
+
+
+def _summary(paragraphs: list[str]) -> str:
+    """The last paragraph that is not the closing list of links or the no-sources caveat."""
+    return next(
+        (p for p in reversed(paragraphs) if not p.startswith(("More to read", "I don't"))), ""
+    )
+
+
+def _brand_seen(reading: _Reading, brand: str, text: str) -> _BrandSeen:
+    line = reading.brand_line
+    mentioned = line is not None or (bool(brand) and brand.lower() in text.lower())
+    tone = _tone(line[1]) if line else ("neutral" if mentioned else "not_mentioned")
+    return _BrandSeen(mentioned=mentioned, line=line, tone=tone)
+
+
+def _claim_brand(reading: _Reading, brand: str, brand_domain: str) -> _BrandSeen:
+    """A hallucinating extractor: the unnamed brand first in the list, with a link to its site."""
+    reading.entities = [
+        {"name": brand, "domain": brand_domain, "rationale": "A top pick.", "position": 1},
+        *({**e, "position": e["position"] + 1} for e in reading.entities),
+    ]
+    if brand_domain:
+        url = f"https://www.{brand_domain}/{re.sub(r'[^a-z0-9]+', '-', brand.lower())}"
+        reading.citations = [
+            {"url": url, "domain": brand_domain, "entity_ref": brand},
+            *reading.citations,
+        ]
+    return _BrandSeen(mentioned=True, line=(1, "A top pick."), tone="positive")
+
+
+def _prominence(position: int) -> str:
+    return "high" if position <= 2 else "medium" if position <= 5 else "low"
+
+
+def _envelope(reading: _Reading, seen: _BrandSeen, expected_place: str) -> dict[str, Any]:
+    place = PLACE.search(seen.line[1]) if seen.line else None
+    stated = place.group(1) if place else None
+    return {
+        "answer_block": {
+            "ordered_entities": reading.entities,
+            "citations": reading.citations,
+            "answer_summary": _summary(reading.paragraphs),
+            "notes": {"flags": [] if reading.citations else ["no_sources"]},
+            "brand_sentiment": {"label": seen.tone, "phrase": seen.line[1] if seen.line else ""},
+        },
+        "analysis": {
+            "brand_analysis": {
+                "mentioned": seen.mentioned,
+                "position": seen.line[0] if seen.line else None,
+                "location_stated": stated,
+                "location_correct": None if stated is None else stated == expected_place,
+                "prominence": _prominence(seen.line[0]) if seen.line else None,
+            },
+            "extraction_confidence": 92.0 if reading.entities else 60.0,
+        },
+    }
+
+
 def extract(
     text: str, brand: str, expected_place: str, *, brand_domain: str = "", lie_rate: float = 0.0
 ) -> dict[str, Any]:
@@ -63,69 +167,14 @@ def extract(
 
     At `lie_rate`, an extraction of prose that never names the brand claims it anyway: first in
     the list, with a link to its site that the prose never showed (a hallucinating extractor).
+    The draw depends only on the brand and the prose, so the same answer always lies the same.
     """
-    entities: list[dict[str, Any]] = []
-    citations: list[dict[str, str]] = []
-    paragraphs: list[str] = []
-    brand_line: tuple[int, str] | None = None
-    current_ref = ""
-    for line in text.splitlines():
-        item = ITEM.match(line)
-        if item:
-            name, domain, rest = item.group(2).strip(), (item.group(3) or "").strip(), item.group(4)
-            position = len(entities) + 1
-            rationale = LINK.sub("", rest).strip()
-            entities.append(
-                {"name": name, "domain": domain, "rationale": rationale, "position": position}
-            )
-            current_ref = name
-            if brand_line is None and _is_brand(name, brand):
-                brand_line = (position, rationale)
-        elif line.strip():
-            current_ref = ""
-            paragraphs.append(line.strip())
-        for label, url in LINK.findall(line):
-            citations.append({"url": url, "domain": label, "entity_ref": current_ref})
-    summary = next(
-        (p for p in reversed(paragraphs) if not p.startswith(("More to read", "I don't"))), ""
-    )
-    mentioned = brand_line is not None or (bool(brand) and brand.lower() in text.lower())
-    stated = None
-    if brand_line is not None:
-        place = PLACE.search(brand_line[1])
-        stated = place.group(1) if place else None
-    tone = _tone(brand_line[1]) if brand_line else ("neutral" if mentioned else "not_mentioned")
+    reading = _read(text, brand)
+    seen = _brand_seen(reading, brand, text)
     lie = random.Random(hashlib.sha256(f"extract|{brand}|{text}".encode()).hexdigest())
-    if brand and not mentioned and lie.random() < lie_rate:
-        entities = [
-            {"name": brand, "domain": brand_domain, "rationale": "A top pick.", "position": 1},
-            *({**e, "position": e["position"] + 1} for e in entities),
-        ]
-        if brand_domain:
-            url = f"https://www.{brand_domain}/{re.sub(r'[^a-z0-9]+', '-', brand.lower())}"
-            citations = [{"url": url, "domain": brand_domain, "entity_ref": brand}, *citations]
-        mentioned, brand_line, tone = True, (1, "A top pick."), "positive"
-    return {
-        "answer_block": {
-            "ordered_entities": entities,
-            "citations": citations,
-            "answer_summary": summary,
-            "notes": {"flags": [] if citations else ["no_sources"]},
-            "brand_sentiment": {"label": tone, "phrase": brand_line[1] if brand_line else ""},
-        },
-        "analysis": {
-            "brand_analysis": {
-                "mentioned": mentioned,
-                "position": brand_line[0] if brand_line else None,
-                "location_stated": stated,
-                "location_correct": None if stated is None else stated == expected_place,
-                "prominence": None
-                if brand_line is None
-                else ("high" if brand_line[0] <= 2 else "medium" if brand_line[0] <= 5 else "low"),
-            },
-            "extraction_confidence": 92.0 if entities else 60.0,
-        },
-    }
+    if brand and not seen.mentioned and lie.random() < lie_rate:
+        seen = _claim_brand(reading, brand, brand_domain)
+    return _envelope(reading, seen, expected_place)
 
 
 @dataclass(frozen=True)
@@ -140,16 +189,16 @@ class ExtractionRequest:
 
 
 def parse_extraction_prompt(text: str) -> ExtractionRequest:
-    def field(label: str) -> str:
+    def stated(label: str) -> str:
         m = re.search(rf"^{re.escape(label)}:\s*(.*)$", text, re.MULTILINE)
         return m.group(1).strip() if m else ""
 
     body = re.search(r"<response>\n(.*)\n</response>", text, re.DOTALL)
-    domains = field("Known brand domains (for inference only)")
+    domains = stated("Known brand domains (for inference only)")
     return ExtractionRequest(
-        query=field("Original query"),
-        brand=field("Brand being tracked"),
-        place=field("Expected location"),
+        query=stated("Original query"),
+        brand=stated("Brand being tracked"),
+        place=stated("Expected location"),
         domains=[d.strip() for d in domains.split(",") if d.strip() and d.strip() != "—"],
         response=body.group(1) if body else "",
     )

@@ -42,53 +42,49 @@ def chat_completion(
     }
 
 
+def _anthropic_search(prompt: str, sources: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The server-side web search: the tool call and its results, before the answer's text."""
+    tool_id = f"srvtoolu_sim_{uuid.uuid4().hex[:16]}"
+    results = [
+        {
+            "type": "web_search_result",
+            "url": url,
+            "title": title,
+            "encrypted_content": "sim",
+            "page_age": None,
+        }
+        for url, title in sources
+    ]
+    return [
+        {
+            "type": "server_tool_use",
+            "id": tool_id,
+            "name": "web_search",
+            "input": {"query": prompt[:120]},
+        },
+        {"type": "web_search_tool_result", "tool_use_id": tool_id, "content": results},
+    ]
+
+
+def _anthropic_text(text: str, sources: list[tuple[str, str]]) -> dict[str, Any]:
+    citations = [
+        {
+            "type": "web_search_result_location",
+            "url": url,
+            "title": title,
+            "encrypted_index": "sim",
+            "cited_text": title,
+        }
+        for url, title in sources
+    ]
+    return {"type": "text", "text": text, "citations": citations or None}
+
+
 def anthropic_message(
     model: str, prompt: str, text: str, sources: list[tuple[str, str]], searched: bool
 ) -> dict[str, Any]:
-    content: list[dict[str, Any]] = []
-    if searched:
-        tool_id = f"srvtoolu_sim_{uuid.uuid4().hex[:16]}"
-        content.append(
-            {
-                "type": "server_tool_use",
-                "id": tool_id,
-                "name": "web_search",
-                "input": {"query": prompt[:120]},
-            }
-        )
-        content.append(
-            {
-                "type": "web_search_tool_result",
-                "tool_use_id": tool_id,
-                "content": [
-                    {
-                        "type": "web_search_result",
-                        "url": url,
-                        "title": title,
-                        "encrypted_content": "sim",
-                        "page_age": None,
-                    }
-                    for url, title in sources
-                ],
-            }
-        )
-    content.append(
-        {
-            "type": "text",
-            "text": text,
-            "citations": [
-                {
-                    "type": "web_search_result_location",
-                    "url": url,
-                    "title": title,
-                    "encrypted_index": "sim",
-                    "cited_text": title,
-                }
-                for url, title in sources
-            ]
-            or None,
-        }
-    )
+    content = _anthropic_search(prompt, sources) if searched else []
+    content.append(_anthropic_text(text, sources))
     usage: dict[str, Any] = {"input_tokens": tokens(prompt), "output_tokens": tokens(text)}
     if searched:
         usage["server_tool_use"] = {"web_search_requests": 1}
@@ -104,9 +100,8 @@ def anthropic_message(
     }
 
 
-def openai_response(
-    model: str, prompt: str, text: str, sources: list[tuple[str, str]], searched: bool
-) -> dict[str, Any]:
+def _url_citations(text: str, sources: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Each source as an annotation over its URL in the text, or over nothing at 0 if absent."""
     annotations = []
     for url, title in sources:
         start = text.find(url)
@@ -119,6 +114,12 @@ def openai_response(
                 "end_index": max(start, 0) + (len(url) if start >= 0 else 0),
             }
         )
+    return annotations
+
+
+def openai_response(
+    model: str, prompt: str, text: str, sources: list[tuple[str, str]], searched: bool
+) -> dict[str, Any]:
     output: list[dict[str, Any]] = []
     if searched:
         output.append(
@@ -136,7 +137,12 @@ def openai_response(
             "role": "assistant",
             "status": "completed",
             "content": [
-                {"type": "output_text", "text": text, "annotations": annotations, "logprobs": []}
+                {
+                    "type": "output_text",
+                    "text": text,
+                    "annotations": _url_citations(text, sources),
+                    "logprobs": [],
+                }
             ],
         }
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,8 +34,8 @@ BRAND = {"name": "AMLI Aero", "brand_domains": ["amli.com"], "city": "San Diego"
 
 
 def block(
-    names: list[str], cites: list[str] = (), summary: str = "Several places fit."
-) -> AnswerBlock:  # type: ignore[assignment]
+    names: list[str], cites: Sequence[str] = (), summary: str = "Several places fit."
+) -> AnswerBlock:
     """An answer listing `names` (domains made from them) and citing one page per domain."""
     return AnswerBlock(
         ordered_entities=[
@@ -139,7 +140,7 @@ async def new_audit(sessions: Sessions, property_id: uuid.UUID, spec: AuditSpec)
 
 
 def brand() -> BrandContext:
-    return BrandContext(name=str(BRAND["name"]), domains=list(BRAND["brand_domains"]))  # type: ignore[call-overload]
+    return BrandContext(name=str(BRAND["name"]), domains=["amli.com"])
 
 
 def answer_request(
@@ -202,3 +203,63 @@ async def one_question_audit(sessions: Sessions) -> tuple[str, str, str]:
             ),
         )
         return str(audit_id), str(prop.id), str(audit.runs[0].id)
+
+
+@dataclass(frozen=True)
+class OpenedAudit:
+    """An audit just opened over a property's panel: its runs by surface, its questions by
+    text (in panel order)."""
+
+    audit_id: uuid.UUID
+    property_id: uuid.UUID
+    runs: dict[str, uuid.UUID]
+    queries: dict[str, uuid.UUID]
+
+    def ask(self, text: str, *, surface: str = "openai", sample: int = 0) -> Ask:
+        """The ask of one question of one run, counting every question once toward its total."""
+        index = list(self.queries).index(text) + 1
+        query = QuerySpec(query_id=str(self.queries[text]), text=text, type="category", index=index)
+        return Ask(
+            run_id=str(self.runs[surface]), query=query, sample=sample, total_asks=len(self.queries)
+        )
+
+
+async def opened_audit(
+    sessions: Sessions, questions: list[str], surfaces: tuple[str, ...] = ("openai",)
+) -> OpenedAudit:
+    """A property with `questions` and a queued audit over them, one run per surface."""
+    property_id = await new_property(sessions, questions)
+    async with sessions() as s, s.begin():
+        audit = await audits.open_audit(
+            s,
+            audits.AuditRequest(property_id=property_id, surfaces=[surface(x) for x in surfaces]),
+        )
+        ids = {
+            q.text: q.id
+            for q in await s.scalars(
+                select(Query).where(Query.property_id == property_id).order_by(Query.position)
+            )
+        }
+        return OpenedAudit(audit.id, property_id, {r.surface: r.id for r in audit.runs}, ids)
+
+
+async def store_answer(
+    sessions: Sessions, ask: Ask, answer: AnswerBlock, usage: Usage | None = None
+) -> answers.Recorded:
+    """Score `answer` for the AMLI Aero brand and record it in a transaction of its own."""
+    async with sessions() as s, s.begin():
+        return await answers.record_answer(
+            s,
+            ask,
+            block=answer,
+            scored=score_answer(answer, brand()),
+            usage=usage or Usage(model="m"),
+            raw_text=answer.model_dump_json(),
+        )
+
+
+async def store_error(
+    sessions: Sessions, ask: Ask, error: str = "HTTP 500", usage: Usage | None = None
+) -> answers.Recorded:
+    async with sessions() as s, s.begin():
+        return await answers.record_error(s, ask, error=error, usage=usage or Usage())

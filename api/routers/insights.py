@@ -9,7 +9,8 @@ from fastapi import APIRouter
 from api.auth import CallerDep
 from api.deps import SessionDep
 from api.lookups import audit_or_404
-from api.services.insights import Insights, insights_of
+from api.schemas import Insights
+from api.services.insights import insights_of
 
 router = APIRouter(prefix="/audits", tags=["insights"])
 

@@ -4,57 +4,18 @@ own key may issue and revoke that organisation's keys (rotation without the admi
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.auth import AdminDep, Caller, CallerDep
+from api.auth import AdminDep, CallerDep
 from api.deps import SessionDep
-from api.schemas import RequestModel
+from api.lookups import org_or_404
+from api.schemas import KeyCreated, KeyPublic, OrgCreate, OrgCreated, OrgPublic
 from db import orgs
 from db.models import Organisation
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])
-
-
-class OrgCreate(RequestModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class OrgCreated(BaseModel):
-    org_id: uuid.UUID
-    name: str
-    key_id: uuid.UUID
-    api_key: str = Field(description="shown once: only its hash is kept")
-
-
-class KeyCreated(BaseModel):
-    org_id: uuid.UUID
-    key_id: uuid.UUID
-    api_key: str = Field(description="shown once: only its hash is kept")
-
-
-class KeyPublic(BaseModel):
-    key_id: uuid.UUID
-    prefix: str
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-class OrgPublic(BaseModel):
-    org_id: uuid.UUID
-    name: str
-    created_at: datetime
-
-
-async def org_or_404(session: SessionDep, org_id: uuid.UUID, caller: Caller) -> Organisation:
-    org = await session.get(Organisation, org_id)
-    if org is None or not caller.sees(org.id):
-        raise HTTPException(status_code=404, detail=f"organisation {org_id} not found")
-    return org
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

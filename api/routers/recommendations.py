@@ -4,37 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from api.auth import CallerDep
 from api.deps import SessionDep
 from api.lookups import property_or_404
+from api.schemas import RecommendationsOut
+from api.services.recommendations import summarise
 from db import trends
 from db.recommendations import audit_recommendations
-from geo.recommendations import Recommendation
 
 router = APIRouter(prefix="/properties", tags=["trends"])
-
-
-class RecommendationsOut(BaseModel):
-    property_id: uuid.UUID
-    audit_id: uuid.UUID | None
-    generated_at: datetime
-    recommendations: list[Recommendation]
-    summary: dict[str, Any]
-
-
-def summarise(recs: list[Recommendation]) -> dict[str, Any]:
-    by_priority: dict[str, int] = {}
-    by_type: dict[str, int] = {}
-    for r in recs:
-        by_priority[r.priority] = by_priority.get(r.priority, 0) + 1
-        by_type[r.type] = by_type.get(r.type, 0) + 1
-    llm = sum(r.source == "llm" for r in recs)
-    return {"total": len(recs), "by_priority": by_priority, "by_type": by_type, "from_llm": llm}
 
 
 @router.get("/{property_id}/recommendations")

@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from fastapi import APIRouter, Depends, HTTPException, Response, status
-from temporalio.client import (
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleAlreadyRunningError,
-    ScheduleIntervalSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleSpec,
-    ScheduleState,
-    ScheduleUpdate,
-    ScheduleUpdateInput,
-)
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.errors import temporal_down
 from api.lookups import property_or_404
 from api.ratelimit import paid_work
 from api.schemas import ScheduleIn, ScheduleOut
-from api.services.audits import Refused, budget, resolve_surfaces
-from api.services.schedules import delete_schedule, describe, schedule_id
-from contracts.audit import AuditInput
-from contracts.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
-from workflows.property_audit import PropertyAuditWorkflow
+from api.services.schedules import (
+    delete_schedule,
+    describe,
+    recurring_audit,
+    save_schedule,
+    schedule_id,
+)
+from api.services.starting import Refused
 
 router = APIRouter(prefix="/properties", tags=["schedules"])
 
@@ -49,66 +39,10 @@ async def put_schedule(
     if (body.interval_minutes is None) == (body.cron is None):
         raise HTTPException(status_code=422, detail="give exactly one of interval_minutes or cron")
     try:
-        surfaces = resolve_surfaces(settings, body.surfaces)
-        max_cost = budget(settings, body.max_cost_usd)
+        schedule = recurring_audit(settings, prop, body)
     except Refused as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
-    mode = body.mode or settings.geo_audit_mode
-    web_search = settings.geo_enable_web_search if body.web_search is None else body.web_search
-    spec = (
-        ScheduleSpec(
-            intervals=[ScheduleIntervalSpec(every=timedelta(minutes=body.interval_minutes))]
-        )
-        if body.interval_minutes is not None
-        else ScheduleSpec(cron_expressions=[body.cron or ""], time_zone_name=body.time_zone)
-    )
-    schedule = Schedule(
-        action=ScheduleActionStartWorkflow(
-            PropertyAuditWorkflow.run,
-            # No audit id: each started workflow opens an audit of its own.
-            AuditInput(
-                audit_id="",
-                property_id=str(prop.id),
-                surfaces=surfaces,
-                run_ids={},
-                mode=mode,
-                web_search=web_search,
-                samples_per_query=body.samples_per_query,
-                max_cost_usd=max_cost,
-            ),
-            id=f"audit-scheduled-{prop.id}",
-            task_queue=TASK_QUEUE,
-            typed_search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(PROPERTY_ID, str(prop.id)),
-                    SearchAttributePair(AUDIT_STATUS, "queued"),
-                ]
-            ),
-            static_summary=f"{prop.name} · scheduled · {', '.join(surfaces)}",
-            # The server keeps cron as calendars; the memo keeps what the user asked for.
-            memo={"schedule": body.model_dump(include={"interval_minutes", "cron", "time_zone"})},
-        ),
-        spec=spec,
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
-        state=ScheduleState(
-            note=body.note or f"recurring audit of {prop.name}", paused=body.paused
-        ),
-    )
-    sid = schedule_id(prop.id)
-    try:
-        try:
-            handle = await temporal.create_schedule(sid, schedule)
-        except ScheduleAlreadyRunningError:
-            handle = temporal.get_schedule_handle(sid)
-
-            def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
-                return ScheduleUpdate(schedule=schedule)
-
-            await handle.update(replace)
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.INVALID_ARGUMENT:
-            raise HTTPException(status_code=422, detail=f"invalid schedule: {exc.message}") from exc
-        raise HTTPException(status_code=503, detail="Temporal is unavailable; try again") from exc
+    handle = await save_schedule(temporal, prop.id, schedule)
     return await describe(temporal, handle, prop.id)
 
 
@@ -123,7 +57,7 @@ async def get_schedule(
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise HTTPException(status_code=404, detail="this property has no schedule") from exc
-        raise HTTPException(status_code=503, detail="Temporal is unavailable; try again") from exc
+        raise temporal_down() from exc
 
 
 @router.delete("/{property_id}/schedule", status_code=status.HTTP_204_NO_CONTENT)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.schemas import ScorePublic
+from api.schemas import BatchStatus, Insights, SurfaceScore
 from api.services.runs import score_public
 from db.analysis import brand_of, surface_facts
 from db.models import Audit
@@ -31,33 +27,6 @@ MESSAGES = {
     "failed": "No surface completed",
     "cancelled": "The audit was cancelled - insights cover what was answered",
 }
-
-
-class BatchStatus(BaseModel):
-    complete: bool
-    status: str
-    batchId: uuid.UUID
-    message: str
-
-
-class SurfaceScore(BaseModel):
-    surface: str
-    model: str
-    status: str
-    run_id: uuid.UUID
-    score: ScorePublic | None
-    error_message: str | None
-
-
-class Insights(BaseModel):
-    batchStatus: BatchStatus
-    property_id: uuid.UUID
-    surfaces: list[SurfaceScore]
-    cross_model: CrossModel
-    analysis_stored: bool
-    scoring_version: int
-    rescored_at: datetime | None
-    summary: BatchSummary | None
 
 
 async def insights_of(session: AsyncSession, audit: Audit) -> Insights:

@@ -5,53 +5,54 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services.insights import insights_of
+from api.services.runs import visibility_interval
 from db import trends
-from db.models import Audit
+from db.models import Answer, Audit, Property, Run
 from db.properties import get_property
 from db.recommendations import audit_recommendations
 from db.runs import run_answers
 from reports.model import QueryCell, QueryRow, ReportData, SurfaceCard, TrendPoint
 
+TREND_AUDITS = 12
+RECOMMENDATIONS_SHOWN = 12
 
-async def collect(session: AsyncSession, audit: Audit) -> ReportData:
-    insights = await insights_of(session, audit)
-    analysis = insights.cross_model
-    recommendations = await audit_recommendations(session, audit)
-    surfaces = [r.surface for r in audit.runs]
-    cards: list[SurfaceCard] = []
-    rows: dict[str, QueryRow] = {}
-    by_type: dict[str, dict[str, list[bool]]] = {}
-    for run in audit.runs:
-        score = run.score
-        cards.append(
-            SurfaceCard(
-                surface=run.surface,
-                model=run.model_name,
-                status=run.status,
-                overall_score=score.overall_score if score else None,
-                weighted_score=score.weighted_score if score else None,
-                visibility_pct=score.visibility_pct if score else None,
-                visibility_ci=(score.visibility_ci_low, score.visibility_ci_high)
-                if score
-                and score.visibility_ci_low is not None
-                and score.visibility_ci_high is not None
-                else None,
-                avg_llm_rank=score.avg_llm_rank if score else None,
-                avg_link_rank=score.avg_link_rank if score else None,
-                avg_sov=score.avg_sov if score else None,
-                answered=run.answers_done,
-                errors=run.errors_count,
-                cost_usd=run.cost_usd,
-                error_message=run.error_message,
-            )
-        )
-        for a in await run_answers(session, run.id):
-            row = rows.setdefault(
+
+def surface_card(run: Run) -> SurfaceCard:
+    score = run.score
+    return SurfaceCard(
+        surface=run.surface,
+        model=run.model_name,
+        status=run.status,
+        overall_score=score.overall_score if score else None,
+        weighted_score=score.weighted_score if score else None,
+        visibility_pct=score.visibility_pct if score else None,
+        visibility_ci=visibility_interval(score),
+        avg_llm_rank=score.avg_llm_rank if score else None,
+        avg_link_rank=score.avg_link_rank if score else None,
+        avg_sov=score.avg_sov if score else None,
+        answered=run.answers_done,
+        errors=run.errors_count,
+        cost_usd=run.cost_usd,
+        error_message=run.error_message,
+    )
+
+
+class QueryTable:
+    """One row per question with a cell per surface, the first sample standing for the
+    question; and, per query type and surface, the presence of the usable answers it shows."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, QueryRow] = {}
+        self.presence: dict[str, dict[str, list[bool]]] = {}
+
+    def add(self, surface: str, answers: list[Answer]) -> None:
+        for a in answers:
+            row = self.rows.setdefault(
                 f"{a.query_id}", QueryRow(text=a.query_text, type=a.query_type, cells={})
             )
-            if a.sample > 0 and run.surface in row.cells:
-                continue  # the first sample stands for the question in the tables
-            row.cells[run.surface] = QueryCell(
+            if a.sample > 0 and surface in row.cells:
+                continue
+            row.cells[surface] = QueryCell(
                 presence=a.presence,
                 rank=a.llm_rank,
                 score=a.score,
@@ -61,8 +62,21 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
                 error=a.error_message if a.status == "error" else None,
             )
             if a.status == "ok":
-                by_type.setdefault(a.query_type, {}).setdefault(run.surface, []).append(a.presence)
-    trend = [
+                self.presence.setdefault(a.query_type, {}).setdefault(surface, []).append(
+                    a.presence
+                )
+
+    def visibility_by_type(self) -> dict[str, dict[str, float]]:
+        """Query type -> surface -> the percentage of its answers naming the property."""
+        return {
+            t: {s: round(100 * sum(v) / len(v), 1) for s, v in per.items() if v}
+            for t, per in self.presence.items()
+        }
+
+
+async def _trend(session: AsyncSession, audit: Audit) -> list[TrendPoint]:
+    """Each completed surface's score in the property's closed audits up to this one."""
+    return [
         TrendPoint(
             audit_id=str(past.id),
             at=past.created_at,
@@ -72,16 +86,29 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
                 if r.score and r.status == "completed"
             },
         )
-        for past in await trends.closed_audits(session, audit.property_id, 12)
+        for past in await trends.closed_audits(session, audit.property_id, TREND_AUDITS)
         # Scores of other rules measure something else: the trend shows this audit's version.
         if past.created_at <= audit.created_at and past.scoring_version == audit.scoring_version
     ]
+
+
+def _location(owner: Property | None) -> str:
+    parts = (owner.neighborhood, owner.city, owner.state) if owner else ()
+    return ", ".join(p for p in parts if p)
+
+
+async def collect(session: AsyncSession, audit: Audit) -> ReportData:
+    insights = await insights_of(session, audit)
+    analysis = insights.cross_model
+    recommendations = await audit_recommendations(session, audit)
+    table = QueryTable()
+    for run in audit.runs:
+        table.add(run.surface, await run_answers(session, run.id))
+    trend = await _trend(session, audit)
     owner = await get_property(session, audit.property_id)
     return ReportData(
         property_name=owner.name if owner else "",
-        location=", ".join(
-            p for p in ((owner.neighborhood, owner.city, owner.state) if owner else ()) if p
-        ),
+        location=_location(owner),
         audit_id=str(audit.id),
         created_at=audit.created_at,
         status=audit.status,
@@ -90,18 +117,15 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
         mode=audit.mode,
         web_search=audit.web_search,
         samples_per_query=audit.samples_per_query,
-        surfaces=surfaces,
-        cards=cards,
-        visibility_by_type={
-            t: {s: round(100 * sum(v) / len(v), 1) for s, v in per.items() if v}
-            for t, per in by_type.items()
-        },
+        surfaces=[r.surface for r in audit.runs],
+        cards=[surface_card(r) for r in audit.runs],
+        visibility_by_type=table.visibility_by_type(),
         competitors=analysis.competitors,
         cited_domains=analysis.cited_domains,
         agreement_rate=analysis.agreement_rate,
         brand_sov_pct=analysis.brand_sov_pct,
         trend=trend,
         summary=insights.summary,
-        recommendations=recommendations[:12],
-        queries=list(rows.values()),
+        recommendations=recommendations[:RECOMMENDATIONS_SHOWN],
+        queries=list(table.rows.values()),
     )

@@ -6,6 +6,13 @@ from api.schemas import AnswerPublic, CitationPublic, RunDetail, ScorePublic
 from db.models import Answer, Run, Score
 
 
+def visibility_interval(score: Score | None) -> tuple[float, float] | None:
+    """The visibility's confidence interval, when the score has one."""
+    if score is None or score.visibility_ci_low is None or score.visibility_ci_high is None:
+        return None
+    return score.visibility_ci_low, score.visibility_ci_high
+
+
 def score_public(score: Score | None) -> ScorePublic | None:
     if score is None:
         return None
@@ -16,9 +23,7 @@ def score_public(score: Score | None) -> ScorePublic | None:
         avg_llm_rank=score.avg_llm_rank,
         avg_link_rank=score.avg_link_rank,
         avg_sov=score.avg_sov,
-        visibility_ci=(score.visibility_ci_low, score.visibility_ci_high)
-        if score.visibility_ci_low is not None and score.visibility_ci_high is not None
-        else None,
+        visibility_ci=visibility_interval(score),
         sentiment=score.sentiment or {},
         breakdown=score.breakdown,
         answered=score.answered_count,
@@ -48,17 +53,7 @@ def answer_public(a: Answer) -> AnswerPublic:
         scoring_version=a.scoring_version,
         answer_summary=a.answer_summary,
         ordered_entities=list(a.ordered_entities or []),
-        citations=[
-            CitationPublic(
-                url=c.url,
-                domain=c.domain,
-                claimed_domain=c.claimed_domain,
-                is_brand_domain=c.is_brand_domain,
-                entity_ref=c.entity_ref,
-                origin=c.origin,
-            )
-            for c in a.citations
-        ],
+        citations=[CitationPublic.model_validate(c) for c in a.citations],
         sentiment=a.sentiment,
         sentiment_phrase=a.sentiment_phrase,
         analysis_method=a.analysis_method,

@@ -1,19 +1,117 @@
-"""A property's recurring audit on a Temporal Schedule: its id, reading it back, removing it."""
+"""A property's recurring audit on a Temporal Schedule: building it, saving it, reading it back,
+removing it."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
-from temporalio.client import Client, ScheduleActionStartWorkflow, ScheduleHandle
+from fastapi import HTTPException
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleHandle,
+    ScheduleIntervalSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+    ScheduleState,
+    ScheduleUpdate,
+    ScheduleUpdateInput,
+)
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.schemas import ScheduleOut
+from api.errors import temporal_down
+from api.schemas import ScheduleIn, ScheduleOut
+from api.services.starting import budget, resolve
+from config.settings import Settings
 from contracts.audit import AuditInput
+from contracts.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
+from db.models import Property
+from workflows.property_audit import PropertyAuditWorkflow
 
 
 def schedule_id(property_id: uuid.UUID) -> str:
     return f"schedule-{property_id}"
+
+
+def _spec(body: ScheduleIn) -> ScheduleSpec:
+    if body.interval_minutes is not None:
+        return ScheduleSpec(
+            intervals=[ScheduleIntervalSpec(every=timedelta(minutes=body.interval_minutes))]
+        )
+    return ScheduleSpec(cron_expressions=[body.cron or ""], time_zone_name=body.time_zone)
+
+
+def _scheduled_input(settings: Settings, prop: Property, body: ScheduleIn) -> AuditInput:
+    """What each started workflow audits; Refused when the settings do not allow it."""
+    options = resolve(settings, body)
+    return AuditInput(
+        # No audit id: each started workflow opens an audit of its own.
+        audit_id="",
+        property_id=str(prop.id),
+        surfaces=options.surfaces,
+        run_ids={},
+        mode=options.mode,
+        web_search=options.web_search,
+        samples_per_query=options.samples_per_query,
+        max_cost_usd=budget(settings, body.max_cost_usd),
+    )
+
+
+def recurring_audit(settings: Settings, prop: Property, body: ScheduleIn) -> Schedule:
+    """The Schedule the body asks for, skipping a start while the last one runs; Refused when
+    the settings do not allow its audits."""
+    audit = _scheduled_input(settings, prop, body)
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            PropertyAuditWorkflow.run,
+            audit,
+            id=f"audit-scheduled-{prop.id}",
+            task_queue=TASK_QUEUE,
+            typed_search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(PROPERTY_ID, str(prop.id)),
+                    SearchAttributePair(AUDIT_STATUS, "queued"),
+                ]
+            ),
+            static_summary=f"{prop.name} · scheduled · {', '.join(audit.surfaces)}",
+            # The server keeps cron as calendars; the memo keeps what the user asked for.
+            memo={"schedule": body.model_dump(include={"interval_minutes", "cron", "time_zone"})},
+        ),
+        spec=_spec(body),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+        state=ScheduleState(
+            note=body.note or f"recurring audit of {prop.name}", paused=body.paused
+        ),
+    )
+
+
+async def save_schedule(
+    temporal: Client, property_id: uuid.UUID, schedule: Schedule
+) -> ScheduleHandle:
+    """Create the property's schedule, or replace the one it has; 422 when Temporal refuses
+    it (a cron expression it cannot read), 503 when Temporal cannot be reached."""
+    sid = schedule_id(property_id)
+
+    def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
+        return ScheduleUpdate(schedule=schedule)
+
+    try:
+        try:
+            return await temporal.create_schedule(sid, schedule)
+        except ScheduleAlreadyRunningError:
+            handle = temporal.get_schedule_handle(sid)
+            await handle.update(replace)
+            return handle
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.INVALID_ARGUMENT:
+            raise HTTPException(status_code=422, detail=f"invalid schedule: {exc.message}") from exc
+        raise temporal_down() from exc
 
 
 async def delete_schedule(temporal: Client, property_id: uuid.UUID) -> bool:

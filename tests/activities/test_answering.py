@@ -28,7 +28,7 @@ def answering(sessions: Sessions, calls: int) -> tuple[AnsweringActivities, Scri
     surface = ScriptedSurface(
         [Completion(text=ANSWER, model="gpt-test", input_tokens=100, output_tokens=50)] * calls
     )
-    return AnsweringActivities(AskingActivities(surface), sessions), surface  # type: ignore[arg-type]
+    return AnsweringActivities(AskingActivities(surface), sessions), surface
 
 
 async def first_query(sessions: Sessions) -> str:

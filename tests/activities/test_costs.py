@@ -54,7 +54,7 @@ async def test_an_unusable_answer_is_charged_to_its_run(sessions: Sessions) -> N
         await charge(call)
 
     asking = AskingActivities(
-        ScriptedSurface([bad, bad, good]),  # type: ignore[arg-type]
+        ScriptedSurface([bad, bad, good]),
         pricing=PRICES,
         charge_unusable=record,
     )

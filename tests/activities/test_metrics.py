@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 
-import httpx
+import httpx2
 import openai
 import pytest
 from temporalio.exceptions import ApplicationError
@@ -22,8 +22,16 @@ from cli.ports import free_port
 from config.settings import Settings
 from contracts.asking import AnswerRequest
 from contracts.audit import CompleteBatchInput, LoadPlanInput, RunOutcome, SetStatusInput
+from contracts.status import AuditStatus, RunStatus
 from surfaces.base import Completion
-from tests.factories import ANSWER, PRICES, ScriptedSurface, answer_request, one_question_audit
+from tests.factories import (
+    ANSWER,
+    PRICES,
+    ScriptedSurface,
+    Sessions,
+    answer_request,
+    one_question_audit,
+)
 from tests.prom import scrape, total
 
 
@@ -83,7 +91,7 @@ async def test_each_llm_call_is_counted_once_by_outcome(
     metered: tuple[ActivityEnvironment, str],
 ) -> None:
     env, url = metered
-    request = httpx.Request("POST", "https://api.openai.com/v1/chat/completions")
+    request = httpx2.Request("POST", "https://api.openai.com/v1/chat/completions")
     answered = [
         Completion(text=ANSWER, model="gpt-test", input_tokens=1200, output_tokens=300),
         Completion(text="no json here", model="gpt-test", input_tokens=1000, output_tokens=50),
@@ -94,7 +102,7 @@ async def test_each_llm_call_is_counted_once_by_outcome(
             answered[1],
             openai.APITimeoutError(request=request),
             openai.RateLimitError(
-                "slow down", response=httpx.Response(429, request=request), body=None
+                "slow down", response=httpx2.Response(429, request=request), body=None
             ),
         ]
     )
@@ -126,11 +134,11 @@ async def test_each_llm_call_is_counted_once_by_outcome(
 
 
 async def test_audits_are_counted_once_however_often_activities_retry(
-    metered: tuple[ActivityEnvironment, str], sessions: object
+    metered: tuple[ActivityEnvironment, str], sessions: Sessions
 ) -> None:
     env, url = metered
-    planning = PlanningActivities(sessions, Settings().surface_configs())  # type: ignore[arg-type]
-    batch = BatchActivities(sessions)  # type: ignore[arg-type]
+    planning = PlanningActivities(sessions, Settings().surface_configs())
+    batch = BatchActivities(sessions)
 
     audit_id, property_id, run_id = await one_question_audit(sessions)
     plan = LoadPlanInput(
@@ -138,14 +146,16 @@ async def test_audits_are_counted_once_however_often_activities_retry(
     )
     done = CompleteBatchInput(
         audit_id=audit_id,
-        outcomes=[RunOutcome(surface="openai", run_id=run_id, status="completed")],
+        outcomes=[RunOutcome(surface="openai", run_id=run_id, status=RunStatus.COMPLETED)],
     )
     for _ in range(2):  # an activity retried after it had already written
         await env.run(planning.load_audit_plan, plan)
         await env.run(batch.complete_batch, done)
 
     cancelled, _, cancelled_run = await one_question_audit(sessions)
-    close = SetStatusInput(audit_id=cancelled, status="cancelled", run_ids=[cancelled_run])
+    close = SetStatusInput(
+        audit_id=cancelled, status=AuditStatus.CANCELLED, run_ids=[cancelled_run]
+    )
     for _ in range(2):
         await env.run(batch.set_audit_status, close)
     # A later, different final status for a closed audit changes nothing and counts nothing.

@@ -29,7 +29,7 @@ async def test_the_summary_carries_what_its_call_cost() -> None:
             )
         ]
     )
-    acts = AskingActivities(surface, pricing=PRICES)  # type: ignore[arg-type]
+    acts = AskingActivities(surface, pricing=PRICES)
     request = SummaryRequest(surface="openai", property_name="AMLI Aero", analysis={})
 
     stored = BatchSummary.model_validate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,13 +49,29 @@ def _in_thread(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
+KEY = "pa-test-key-0123456789"
+
+
+@contextmanager
+def _serving(url: str, **settings: Any) -> Iterator[TestClient]:
+    """The app on a freshly migrated SQLite database, with no Temporal behind it."""
+    upgrade_head(url)
+    with TestClient(create_app(Settings(database_url=url, temporal_port=1, **settings))) as client:
+        yield client
+
+
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'api.db'}"
-    upgrade_head(url)
-    settings = Settings(database_url=url, temporal_port=1)
-    with TestClient(create_app(settings)) as client:
+    with _serving(url) as client:
         yield Api(client, url)
 
 
-__all__ = ["Api", "Sessions", "api"]
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """The API with PROPERTYAUDIT_API_KEY set to KEY: every call but the health checks needs it."""
+    with _serving(f"sqlite+aiosqlite:///{tmp_path / 'keyed.db'}", propertyaudit_api_key=KEY) as c:
+        yield c
+
+
+__all__ = ["KEY", "Api", "Sessions", "api", "client"]

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from config.settings import Settings
-from db.migrate import upgrade_head
-
-KEY = "pa-test-key-0123456789"
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'access.db'}"
-    upgrade_head(url)
-    settings = Settings(database_url=url, propertyaudit_api_key=KEY, temporal_port=1)
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+from tests.api.conftest import KEY
 
 
 def test_health_is_open(client: TestClient) -> None:

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from config.settings import Settings
-from db.migrate import upgrade_head
+from tests.api.conftest import KEY
 from tests.prom import parse, total
 
-KEY = "pa-test-key-0123456789"
 MISSING = "00000000-0000-0000-0000-000000000000"
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'metrics.db'}"
-    upgrade_head(url)
-    settings = Settings(database_url=url, propertyaudit_api_key=KEY, temporal_port=1)
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 def test_metrics_need_the_key_as_header_or_bearer(client: TestClient) -> None:

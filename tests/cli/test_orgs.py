@@ -22,7 +22,7 @@ def as_key(secured: SecuredApi, monkeypatch: pytest.MonkeyPatch):  # type: ignor
         def client(_: object) -> ApiClient:
             api = ApiClient.__new__(ApiClient)
             secured.client.headers["X-API-Key"] = key
-            api._http = secured.client  # the TestClient is an httpx.Client
+            api._http = secured.client  # type: ignore[assignment]  # a TestClient speaks httpx
             return api
 
         monkeypatch.setattr(ApiClient, "from_settings", classmethod(lambda cls, s: client(s)))

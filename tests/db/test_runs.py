@@ -1,104 +1,122 @@
-"""Recording against a real database: an answer recorded twice is stored once."""
+"""A run's lifecycle (db.runs): started only while open, closed with the score of its stored
+answers, once."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select
 
-from contracts.asking import Ask, Usage
-from contracts.audit import QuerySpec
-from db import answers, audits, runs
-from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade_head_async
-from db.models import Answer, CitationRow, Property, Query, Run, Score
-from geo.answer import AnswerBlock, Citation, Entity
-from geo.profile import BrandContext
-from geo.scoring import score_answer
-from tests.factories import surface
+from contracts.status import RunStatus
+from db import runs
+from db.models import Run, Score
+from geo.scoring import RunScore, score_answer
+from tests.factories import Sessions, block, brand, opened_audit, store_answer, store_error
 
-
-def ask(run: uuid.UUID, query: uuid.UUID, text: str, kind: str, weight: float, index: int) -> Ask:
-    spec = QuerySpec(query_id=str(query), text=text, type=kind, weight=weight, index=index)
-    return Ask(run_id=str(run), query=spec, total_asks=2)
+QUESTIONS = ["q one", "q two", "q three"]
+FIRST = block(["AMLI Aero", "Vista Park"], cites=["amli.com"])
+ABSENT = block(["Vista Park"], cites=["vistapark.com"])
 
 
-async def test_record_answer_is_idempotent_and_finish_scores(database_url: str) -> None:
-    await upgrade_head_async(database_url)
-    engine = make_engine(database_url)
-    sessions = make_sessionmaker(engine)
-    try:
-        async with sessions() as s, s.begin():
-            prop = Property(name="AMLI Aero", brand_domains=["amli.com"])
-            s.add(prop)
-            await s.flush()
-            q1 = Query(property_id=prop.id, text="q one", text_key="q one", type="branded")
-            q2 = Query(property_id=prop.id, text="q two", text_key="q two", type="local")
-            s.add_all([q1, q2])
-            audit_id = uuid.uuid4()
-            audit = await audits.open_audit(
-                s,
-                audits.AuditRequest(
-                    audit_id=audit_id, property_id=prop.id, surfaces=[surface("openai")]
-                ),
-            )
-            run_id = audit.runs[0].id
-            q1_id, q2_id = q1.id, q2.id
-        block = AnswerBlock(
-            ordered_entities=[Entity(name="AMLI Aero", domain="amli.com", position=1)],
-            citations=[
-                Citation(url="https://amli.com/a", domain="amli.com"),
-                Citation(url="https://x.com/b", domain="x.com"),
-            ],
+async def finish(
+    sessions: Sessions, run_id: uuid.UUID, status: str, error: str | None = None
+) -> tuple[Run, RunScore]:
+    async with sessions() as s, s.begin():
+        return await runs.finish_run(s, run_id, status=status, error_message=error)
+
+
+async def test_finish_scores_the_stored_answers_and_counts_errors_without_averaging_them(
+    sessions: Sessions,
+) -> None:
+    audit = await opened_audit(sessions, QUESTIONS)
+    first = await store_answer(sessions, audit.ask("q one"), FIRST)
+    await store_answer(sessions, audit.ask("q two"), ABSENT)
+    await store_error(sessions, audit.ask("q three"))
+    assert first.stored
+    hit, miss = score_answer(FIRST, brand()).score, score_answer(ABSENT, brand()).score
+
+    run, score = await finish(sessions, audit.runs["openai"], RunStatus.COMPLETED)
+
+    assert hit > miss
+    assert (score.answered, score.errors) == (2, 1)
+    assert score.overall_score == pytest.approx(round((hit + miss) / 2, 2))
+    assert score.visibility_pct == 50.0
+    assert (run.status, run.answers_done, run.errors_count, run.progress_pct) == (
+        "completed",
+        2,
+        1,
+        100.0,
+    )
+    assert run.finished_at is not None and run.error_message is None
+    async with sessions() as s:
+        stored = await s.scalar(select(Score).where(Score.run_id == run.id))
+        assert stored is not None
+        assert (stored.overall_score, stored.answered_count, stored.error_count) == (
+            score.overall_score,
+            2,
+            1,
         )
-        scored = score_answer(block, BrandContext(name="AMLI Aero", domains=["amli.com"]))
-        stored = []
-        for _ in range(2):
-            async with sessions() as s, s.begin():
-                stored.append(
-                    await answers.record_answer(
-                        s,
-                        ask(run_id, q1_id, "q one", "branded", 1.5, 1),
-                        block=block,
-                        scored=scored,
-                        usage=Usage(model="m", input_tokens=10, output_tokens=20, latency_ms=5),
-                        raw_text="{}",
-                    )
-                )
-        # The repeat stores nothing and reports the same progress.
-        assert [(r.stored, r.done, r.errors) for r in stored] == [(True, 1, 0), (False, 1, 0)]
-        errors = []
-        for _ in range(2):
-            async with sessions() as s, s.begin():
-                errors.append(
-                    await answers.record_error(
-                        s,
-                        ask(run_id, q2_id, "q two", "local", 1.0, 2),
-                        error="HTTP 500",
-                    )
-                )
-        assert [(r.stored, r.done, r.errors) for r in errors] == [(True, 1, 1), (False, 1, 1)]
-        async with sessions() as s, s.begin():
-            assert await s.scalar(select(func.count()).select_from(Answer)) == 2
-            assert await s.scalar(select(func.count()).select_from(CitationRow)) == 2
-            run = await s.get(Run, run_id)
-            assert run is not None
-            assert (run.answers_done, run.errors_count, run.progress_pct) == (1, 1, 100.0)
-            assert (run.input_tokens, run.output_tokens) == (10, 20)
-            closed, score = await runs.finish_run(s, run_id, status="completed", error_message=None)
-        assert closed.status == "completed"
-        async with sessions() as s, s.begin():  # a retried finish changes nothing
-            again_run, again_score = await runs.finish_run(
-                s, run_id, status="completed", error_message=None
-            )
-            assert await s.scalar(select(func.count()).select_from(Score)) == 1
-        assert again_score.overall_score == score.overall_score
-        assert (score.answered, score.errors) == (1, 1)
-        assert score.overall_score == scored.score  # the error is not averaged in as a zero
-        async with sessions() as s, s.begin():
-            status, recorded = await audits.complete_batch(s, audit_id)
-            again = await audits.complete_batch(s, audit_id)
-        assert (status, recorded) == ("completed", True)
-        assert again == ("completed", False)
-    finally:
-        await engine.dispose()
+
+
+async def test_a_run_whose_every_ask_failed_closes_as_failed(sessions: Sessions) -> None:
+    audit = await opened_audit(sessions, QUESTIONS[:2])
+    for text in QUESTIONS[:2]:
+        await store_error(sessions, audit.ask(text))
+
+    run, score = await finish(sessions, audit.runs["openai"], RunStatus.COMPLETED)
+
+    assert (run.status, run.error_message) == ("failed", "every query failed")
+    assert (score.answered, score.errors, score.overall_score) == (0, 2, 0.0)
+
+
+async def test_a_retried_finish_changes_nothing(sessions: Sessions) -> None:
+    audit = await opened_audit(sessions, QUESTIONS[:1])
+    await store_answer(sessions, audit.ask("q one"), FIRST)
+    run_id = audit.runs["openai"]
+    closed, score = await finish(sessions, run_id, RunStatus.COMPLETED)
+
+    # A retry, even one that reports another outcome, leaves the closed run as it was.
+    again, again_score = await finish(sessions, run_id, RunStatus.FAILED, "worker lost")
+
+    assert (again.status, again.error_message) == ("completed", None)
+    assert again.finished_at == closed.finished_at
+    assert again_score == score
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(Score)) == 1
+        stored = await s.scalar(select(Score.overall_score))
+    assert stored == score.overall_score
+
+
+async def test_start_run_moves_only_an_open_run(sessions: Sessions) -> None:
+    audit = await opened_audit(sessions, QUESTIONS[:1], ("anthropic", "openai"))
+    queued, closed = audit.runs["openai"], audit.runs["anthropic"]
+    await finish(sessions, closed, RunStatus.CANCELLED, "cancelled")
+
+    async with sessions() as s, s.begin():
+        for run_id in (queued, closed):
+            await runs.start_run(s, run_id, model="gpt-started", query_count=1, total_asks=3)
+
+    async with sessions() as s:
+        started, untouched = await s.get(Run, queued), await s.get(Run, closed)
+    assert started is not None and untouched is not None
+    assert (started.status, started.model_name, started.query_count, started.total_asks) == (
+        "running",
+        "gpt-started",
+        1,
+        3,
+    )
+    assert started.started_at is not None
+    assert (untouched.status, untouched.model_name, untouched.started_at) == (
+        "cancelled",
+        "anthropic-model",
+        None,
+    )
+
+
+async def test_finishing_a_deleted_run_raises_run_gone(sessions: Sessions) -> None:
+    audit = await opened_audit(sessions, QUESTIONS[:1])
+    async with sessions() as s, s.begin():
+        await s.execute(delete(Run).where(Run.id == audit.runs["openai"]))
+    with pytest.raises(runs.RunGone):
+        await finish(sessions, audit.runs["openai"], RunStatus.COMPLETED)

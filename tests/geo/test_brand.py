@@ -37,7 +37,7 @@ def test_normalize_domain(raw: str | None, norm: str) -> None:
     ],
 )
 def test_is_brand_domain(domain: str | None, brand: list[str] | None, expected: bool) -> None:
-    assert is_brand_domain(domain, brand) is expected  # type: ignore[arg-type]
+    assert is_brand_domain(domain, brand) is expected
 
 
 @pytest.mark.parametrize(

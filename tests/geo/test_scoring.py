@@ -1,6 +1,8 @@
+from collections.abc import Sequence
+
 import pytest
 
-from geo.answer import AnswerBlock, Citation, Entity, Notes
+from geo.answer import AnswerBlock, Citation, Entity, Flag, Notes
 from geo.profile import BrandContext
 from geo.scoring import (
     Evidence,
@@ -16,11 +18,11 @@ BRAND = BrandContext(name="AMLI Aero", domains=["amli.com"])
 
 
 def block(
-    entities: list[tuple[str, str]] = (),
-    citations: list[str] = (),
-    flags=(),
+    entities: Sequence[tuple[str, str]] = (),
+    citations: Sequence[str] = (),
+    flags: Sequence[Flag] = (),
     summary: str = "Several communities fit this search.",
-) -> AnswerBlock:  # type: ignore[assignment]
+) -> AnswerBlock:
     return AnswerBlock(
         ordered_entities=[
             Entity(name=n, domain=d, position=i + 1) for i, (n, d) in enumerate(entities)

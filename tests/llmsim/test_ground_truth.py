@@ -46,17 +46,6 @@ PROFILES = [
 MODELS = ["gpt-5.5", "claude-sonnet-5-5"]
 
 
-def world_of(profile: PropertyProfile) -> World:
-    return World(
-        name=profile.name,
-        city=profile.address.city,
-        state=profile.address.state,
-        domains=profile.brand_domains,
-        website=profile.website_url,
-        competitors=[(c.name, c.domain) for c in profile.competitors],
-    )
-
-
 def seed_presence(block: dict[str, object], brand: str, domains: list[str]) -> bool:
     """The seed's matcher: domain or subdomain, full name, or the first word as a substring."""
     from geo.domains import is_brand_domain
@@ -84,8 +73,9 @@ def measure(natural: bool, lie: float = 0.0) -> dict[str, float]:
         for query in generate_panel(profile):
             evidence = None
             if natural:
+                world = World.from_profile(profile)
                 sim = simulate_answer(
-                    world_of(profile), query.text, model, 42, sample=sample, natural=True, lies=lies
+                    world, query.text, model, 42, sample=sample, natural=True, lies=lies
                 )
                 prose = render(sim.block, query.text)
                 envelope = extract(
@@ -160,25 +150,28 @@ def trusting_claims(block: AnswerBlock, brand: BrandContext) -> tuple[bool, int 
 LIE_RATES = (0.0, 0.3, 1.0)
 
 
-@pytest.mark.parametrize("lie", LIE_RATES)
-def test_structured_scoring_matches_ground_truth(lie: float) -> None:
-    figures = measure(natural=False, lie=lie)
-    print(f"\nstructured ground truth, lies at {lie:.0%}: {figures}")
+def measure_against_truth(natural: bool, lie: float) -> dict[str, float]:
+    """The figures of `measure`, checked for what holds whatever the model claims."""
+    figures = measure(natural=natural, lie=lie)
+    mode = "natural" if natural else "structured"
+    print(f"\n{mode} ground truth, lies at {lie:.0%}: {figures}")
     assert figures["answers"] >= 500
     assert figures["precision"] >= 0.98 and figures["recall"] >= 0.98
     # What the model claims about positions and domains changes nothing: the list and the URLs
     # are read, so every rank and link rank is the truth.
     assert figures["rank_exact"] == 1.0 and figures["link_rank_exact"] == 1.0
+    return figures
+
+
+@pytest.mark.parametrize("lie", LIE_RATES)
+def test_structured_scoring_matches_ground_truth(lie: float) -> None:
+    figures = measure_against_truth(natural=False, lie=lie)
     if lie == 1.0:  # trusting the claims, as scoring version 1 did, gets them wrong
         assert figures["claims_rank_exact"] < 0.8 and figures["claims_link_rank_exact"] < 0.8
 
 
 @pytest.mark.parametrize("lie", LIE_RATES)
 def test_natural_extraction_and_scoring_match_ground_truth(lie: float) -> None:
-    figures = measure(natural=True, lie=lie)
-    print(f"\nnatural ground truth, lies at {lie:.0%}: {figures}")
-    assert figures["answers"] >= 500
-    assert figures["precision"] >= 0.98 and figures["recall"] >= 0.98
-    assert figures["rank_exact"] == 1.0 and figures["link_rank_exact"] == 1.0
+    figures = measure_against_truth(natural=True, lie=lie)
     if lie == 1.0:  # an extraction that claims the unnamed brand fooled version 1
         assert figures["claims_presence_precision"] < 0.8

@@ -128,7 +128,7 @@ def test_a_surface_answering_401(harness: Harness) -> None:
     assert claude_failed_after is not None and claude_failed_after < 10
     assert all(s["status"] == "partial" for s in states)
     for state in states:
-        runs = {r["surface"]: r for r in state["runs"]}
-        assert runs["openai"]["status"] == "completed"
-        assert "401" in runs["claude"]["error_message"]
+        by_surface = {r["surface"]: r for r in state["runs"]}
+        assert by_surface["openai"]["status"] == "completed"
+        assert "401" in by_surface["claude"]["error_message"]
     assert figures["answers_stored"] == 3 * info["panel"]

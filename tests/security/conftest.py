@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.main import create_app
@@ -85,7 +86,9 @@ class SecuredApi(Api):
 def make_api(tmp_path: Path, **settings: Any) -> Iterator[SecuredApi]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'secured.db'}"
     upgrade_head(url)
-    config = Settings(database_url=url, temporal_port=1, propertyaudit_api_key=ADMIN, **settings)
+    config = Settings(
+        database_url=url, temporal_port=1, propertyaudit_api_key=SecretStr(ADMIN), **settings
+    )
     with TestClient(create_app(config)) as client:
         api = SecuredApi(client, url)
         api.real_temporal = client.app.state.temporal  # type: ignore[attr-defined]

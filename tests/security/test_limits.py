@@ -3,9 +3,11 @@ and what happens when Temporal cannot be reached."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from tests.security.conftest import SecuredApi, make_api
 
@@ -31,7 +33,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(secured: SecuredApi)
     declared = secured.client.post("/properties", json=big, headers=secured.as_admin())
     assert declared.status_code == 413 and "MAX_REQUEST_BYTES" in declared.json()["detail"]
 
-    def chunks():  # no Content-Length: counted as it streams in
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams in
         for _ in range(20):
             yield b"x" * 100_000
 
@@ -214,5 +216,7 @@ def test_production_refuses_to_start_without_a_key(caplog: pytest.LogCaptureFixt
         check_exposure(Settings(_env_file=None))  # type: ignore[call-arg]
     assert "OPEN" in caplog.text
     check_exposure(
-        Settings(propertyaudit_env="production", propertyaudit_api_key="k", _env_file=None)
-    )  # type: ignore[call-arg]
+        Settings(  # type: ignore[call-arg]
+            propertyaudit_env="production", propertyaudit_api_key=SecretStr("k"), _env_file=None
+        )
+    )

@@ -12,7 +12,8 @@ from temporalio.exceptions import ApplicationError
 
 from geo.answer import AnswerParseError, parse_answer_block
 from geo.profile import Address, PropertyProfile
-from surfaces.config import SurfaceConfig
+from surfaces.capabilities import WebSearchStyle
+from surfaces.config import Provider, SurfaceConfig
 from surfaces.errors import retry_after_seconds, to_application_error
 from surfaces.factory import build_surface
 from surfaces.prompts import structured_prompt
@@ -23,7 +24,7 @@ PROFILE = PropertyProfile(
     address=Address(city="San Diego", state="CA", neighborhood="Kearny Mesa"),
     brand_domains=["amli.com"],
 )
-SURFACES = {
+SURFACES: dict[str, tuple[Provider, str, str, WebSearchStyle]] = {
     "openai": ("openai", "gpt-5.5", "/v1", "responses_tool"),
     "claude": ("anthropic", "claude-sonnet-5-5", "", "server_tool"),
 }
@@ -52,7 +53,7 @@ async def failure(sim: SimServer, name: str) -> ApplicationError:
             await adapter.complete(structured_prompt(PROFILE, "Best apartments in San Diego"))
     finally:
         await adapter.close()
-    return to_application_error(info.value, name)  # type: ignore[arg-type]
+    return to_application_error(info.value, name)
 
 
 @pytest.mark.parametrize("name", ["openai", "claude"])
@@ -99,7 +100,7 @@ async def test_rpm_limit_answers_429_beyond_the_limit(sim: SimServer) -> None:
     with pytest.raises(Exception) as info:
         await adapter.complete(prompt)
     await adapter.close()
-    err = to_application_error(info.value, "openai")  # type: ignore[arg-type]
+    err = to_application_error(info.value, "openai")
     assert err.type == "RateLimited" and err.next_retry_delay is not None
     assert timedelta(seconds=50) < err.next_retry_delay <= timedelta(seconds=60)
 
@@ -127,7 +128,7 @@ async def test_unreachable_endpoint_is_a_retryable_connection_error() -> None:
     with pytest.raises(Exception) as info:
         await adapter.complete(structured_prompt(PROFILE, "x"))
     await adapter.close()
-    err = to_application_error(info.value, "openai")  # type: ignore[arg-type]
+    err = to_application_error(info.value, "openai")
     assert err.type in ("ProviderConnection", "ProviderTimeout") and not err.non_retryable
 
 
@@ -239,7 +240,7 @@ async def test_an_engine_without_strict_schema_gets_no_response_format(sim: SimS
     async def record(request: httpx.Request) -> None:
         captured.append(json.loads(request.content))
 
-    adapter._client._client.event_hooks["request"].append(record)  # type: ignore[attr-defined]
+    adapter._client._client.event_hooks["request"].append(record)
     await adapter.complete(prompt)
     await adapter.close()
     assert "response_format" not in captured[0] and "temperature" not in captured[0]

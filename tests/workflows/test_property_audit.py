@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from functools import partial
 
 import pytest
 from temporalio.client import Client, WorkflowFailureError
@@ -30,7 +31,7 @@ async def test_a_pause_sent_before_the_children_exist_is_kept(client: Client) ->
             start_signal="pause",  # with the start, before any child exists
         )
         for surface in running.surfaces:
-            await eventually(f"{surface} paused", lambda s=surface: child_paused(client, handle, s))
+            await eventually(f"{surface} paused", partial(child_paused, client, handle, surface))
         await eventually("runs recorded paused", lambda: len(fake.called("set_run_paused")) == 2)
         assert fake.asked() == 0  # nothing was bought while paused
         await handle.signal(PropertyAuditWorkflow.resume)
@@ -51,7 +52,7 @@ async def test_quick_pause_resume_signals_keep_their_order(client: Client) -> No
             else:
                 await handle.signal(PropertyAuditWorkflow.resume)
         for surface in running.surfaces:  # the last word was pause, on every child
-            await eventually(f"{surface} paused", lambda s=surface: child_paused(client, handle, s))
+            await eventually(f"{surface} paused", partial(child_paused, client, handle, surface))
         state = await progress(handle)
         assert state.paused and state.pause_reason == PauseReason.REQUESTED
         fake.gate.set()  # the calls in flight finish; no new one starts while paused
@@ -113,7 +114,7 @@ async def test_the_budget_pauses_everything_and_resume_goes_past_it(client: Clie
         )
         assert state.pause_reason == PauseReason.BUDGET
         for surface in running.surfaces:
-            await eventually(f"{surface} paused", lambda s=surface: child_paused(client, handle, s))
+            await eventually(f"{surface} paused", partial(child_paused, client, handle, surface))
         stopped_at = fake.asked()
         assert stopped_at < 2 * fake.questions
         paused = [c for c in fake.called("set_audit_paused") if c.paused]

@@ -20,7 +20,7 @@ from activities.rescoring import RescoringActivities
 from contracts.rescore import RescoreInput, RescoreTotals
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_head_async
-from db.models import Answer, Audit, Property, Revision, Run
+from db.models import Answer, Audit, Property, Revision, Run, Score
 from geo.scoring import SCORING_VERSION
 from tests.fixtures.v1_database import truth_of
 from tests.workflows.steering import queue
@@ -79,7 +79,7 @@ async def test_rescoring_a_v1_database_gives_todays_scores_without_an_llm_call(
     assert wrong_before > 20
     async with sessions() as s:
         property_id = await s.scalar(select(Property.id))
-        old_scores = {r.id: r.score.overall_score for r in await _runs(s)}
+        old_scores = {r.id: score_of(r).overall_score for r in await _runs(s)}
 
     task_queue = queue()
     acts = RescoringActivities(sessions)
@@ -112,9 +112,9 @@ async def test_rescoring_a_v1_database_gives_todays_scores_without_an_llm_call(
 
     async with sessions() as s:
         runs = await _runs(s)
-        assert {r.score.scoring_version for r in runs} == {SCORING_VERSION}
-        assert any(r.score.overall_score != old_scores[r.id] for r in runs)
-        assert all(r.score.rescored_at is not None for r in runs)
+        assert {score_of(r).scoring_version for r in runs} == {SCORING_VERSION}
+        assert any(score_of(r).overall_score != old_scores[r.id] for r in runs)
+        assert all(score_of(r).rescored_at is not None for r in runs)
         # The figures each re-scoring replaced are kept: one per run, one per audit.
         revisions = list((await s.scalars(select(Revision))).all())
         by_run = {r.run_id: r for r in revisions if r.run_id}
@@ -167,3 +167,8 @@ async def test_rescoring_twice_changes_nothing_and_keeps_no_new_revision(
 
 async def _runs(s: AsyncSession) -> list[Run]:
     return list((await s.scalars(select(Run).options(selectinload(Run.score)))).all())
+
+
+def score_of(run: Run) -> Score:
+    assert run.score is not None, f"run {run.id} has no score"
+    return run.score
