@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from contracts.audit import QuerySpec
+from contracts.audit import AuditOptions, QuerySpec
 from geo.answer import AnswerBlock
 from geo.profile import BrandContext, PropertyProfile
 
@@ -25,7 +25,7 @@ class Carried(BaseModel):
     budget_active: bool = True
 
 
-class SurfaceRunInput(BaseModel):
+class SurfaceRunInput(AuditOptions):
     audit_id: str
     property_id: str
     run_id: str
@@ -33,13 +33,9 @@ class SurfaceRunInput(BaseModel):
     model: str
     profile: PropertyProfile
     queries: list[QuerySpec]
-    samples_per_query: int = 1
     max_concurrency: int = 8
     llm_timeout_s: float = 90.0
-    mode: str = "structured"
-    web_search: bool = False
     start_paused: bool = False
-    max_cost_usd: float | None = None
     chunk_size: int = 200
     history_budget: int = 3_000
     carried: Carried | None = None

@@ -10,17 +10,22 @@ from contracts.status import AuditStatus, RunStatus
 from geo.profile import PropertyProfile
 
 
-class AuditInput(BaseModel):
+class AuditOptions(BaseModel):
+    """How an audit asks: its mode, web search, samples per question and spending cap."""
+
+    mode: str = "structured"
+    web_search: bool = False
+    samples_per_query: int = 1
+    max_cost_usd: float | None = None
+
+
+class AuditInput(AuditOptions):
     """A PropertyAudit's input. An empty audit_id: started by a Schedule, it opens its own."""
 
     audit_id: str
     property_id: str
     surfaces: list[str]
     run_ids: dict[str, str]
-    mode: str = "structured"
-    web_search: bool = False
-    samples_per_query: int = 1
-    max_cost_usd: float | None = None
 
 
 class QuerySpec(BaseModel):
@@ -56,17 +61,13 @@ class AuditPlan(BaseModel):
     surfaces: list[SurfacePlan]
 
 
-class OpenAuditInput(BaseModel):
+class OpenAuditInput(AuditOptions):
     """A scheduled start: the workflow makes its own audit and run rows."""
 
     audit_id: str
     workflow_id: str
     property_id: str
     surfaces: list[str]
-    mode: str = "structured"
-    web_search: bool = False
-    samples_per_query: int = 1
-    max_cost_usd: float | None = None
 
 
 class AuditRef(BaseModel):

@@ -10,26 +10,16 @@ from typing import Any
 
 from anthropic import AsyncAnthropic
 
-from surfaces.base import Completion, Prompt, Source, dedupe_sources
+from surfaces.base import Completion, Prompt, SdkSurface, Source, dedupe_sources
 from surfaces.config import SurfaceConfig
 
 WEB_SEARCH_TOOL = {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}
 
 
-class AnthropicSurface:
+class AnthropicSurface(SdkSurface):
     def __init__(self, config: SurfaceConfig) -> None:
-        self.name = config.name
-        self.model = config.model
-        self.capabilities = config.capabilities
-        headers = {"x-llmsim-surface": config.name} if config.simulator else None
-        self._client = AsyncAnthropic(
-            api_key=config.api_key.get_secret_value() if config.api_key else "unset",
-            base_url=config.base_url,
-            # Temporal owns retries so every attempt is visible in the workflow's history.
-            max_retries=0,
-            timeout=config.timeout_s,
-            default_headers=headers,
-        )
+        super().__init__(config)
+        self._client = AsyncAnthropic(**config.sdk_options())
 
     async def complete(self, prompt: Prompt) -> Completion:
         # No temperature: this SDK's Messages API takes none (samples vary on their own).

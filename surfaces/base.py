@@ -6,6 +6,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from surfaces.config import SurfaceConfig
+
 
 class Prompt(BaseModel):
     system: str
@@ -45,6 +47,16 @@ class Surface(Protocol):
     async def complete(self, prompt: Prompt) -> Completion: ...
 
     async def close(self) -> None: ...
+
+
+class SdkSurface:
+    """What the adapters over a provider's SDK share: which surface and model they are, and
+    what that model accepts."""
+
+    def __init__(self, config: SurfaceConfig) -> None:
+        self.name = config.name
+        self.model = config.model
+        self.capabilities = config.capabilities
 
 
 def dedupe_sources(sources: list[Source]) -> list[Source]:

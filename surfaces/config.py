@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
@@ -33,6 +33,18 @@ class SurfaceConfig(BaseModel):
     json_schema: bool | None = None
     temperature: bool | None = None
     token_param: TokenParam | None = None
+
+    def sdk_options(self) -> dict[str, Any]:
+        """What every provider SDK's client is built with. The simulator needs no key but the
+        SDKs insist on one; Temporal owns retries so every attempt is visible in the workflow's
+        history; the simulator learns which surface is calling from a header."""
+        return {
+            "api_key": self.api_key.get_secret_value() if self.api_key else "unset",
+            "base_url": self.base_url,
+            "max_retries": 0,
+            "timeout": self.timeout_s,
+            "default_headers": {"x-llmsim-surface": self.name} if self.simulator else None,
+        }
 
     @property
     def pricing(self) -> ModelInfo:

@@ -13,24 +13,14 @@ from typing import Any
 
 from openai import AsyncOpenAI
 
-from surfaces.base import Completion, Prompt, Source, dedupe_sources
+from surfaces.base import Completion, Prompt, SdkSurface, Source, dedupe_sources
 from surfaces.config import SurfaceConfig
 
 
-class OpenAISurface:
+class OpenAISurface(SdkSurface):
     def __init__(self, config: SurfaceConfig) -> None:
-        self.name = config.name
-        self.model = config.model
-        self.capabilities = config.capabilities
-        headers = {"x-llmsim-surface": config.name} if config.simulator else None
-        self._client = AsyncOpenAI(
-            api_key=config.api_key.get_secret_value() if config.api_key else "unset",
-            base_url=config.base_url,
-            # Temporal owns retries so every attempt is visible in the workflow's history.
-            max_retries=0,
-            timeout=config.timeout_s,
-            default_headers=headers,
-        )
+        super().__init__(config)
+        self._client = AsyncOpenAI(**config.sdk_options())
 
     async def complete(self, prompt: Prompt) -> Completion:
         caps = self.capabilities

@@ -72,12 +72,7 @@ def structured_prompt(profile: PropertyProfile, query: str) -> Prompt:
         '"possible_hallucination" when they apply.',
         "Output: Return ONLY the JSON object, no markdown, no explanations.",
     ]
-    return Prompt(
-        system=STRUCTURED_SYSTEM,
-        user="\n".join(lines),
-        json_schema=answer_block_schema(),
-        schema_name="AnswerBlock",
-    )
+    return _json_prompt(STRUCTURED_SYSTEM, lines, answer_block_schema(), "AnswerBlock")
 
 
 NATURAL_SYSTEM = (
@@ -150,9 +145,7 @@ def extraction_prompt(profile: PropertyProfile, query: str, response: str) -> Pr
         f"{', '.join(_clip(d) for d in profile.brand_domains[:10]) or '—'}",
         "</property>",
         "",
-        "<response>",
-        _fenced(response, "response", MAX_RESPONSE),
-        "</response>",
+        *_data("response", response),
         "",
         "Rules:",
         "- answer_block.ordered_entities: every place or provider recommended, ordered by "
@@ -165,13 +158,26 @@ def extraction_prompt(profile: PropertyProfile, query: str, response: str) -> Pr
         "- analysis.brand_analysis.location_stated: the city and state the response gives the "
         "brand, if any; location_correct false when it differs from the expected location.",
     ]
-    return Prompt(
-        system=EXTRACTION_SYSTEM,
-        user="\n".join(lines),
-        json_schema=envelope_schema(),
-        schema_name="NaturalExtractionEnvelope",
-        max_tokens=4000,
+    return _json_prompt(
+        EXTRACTION_SYSTEM, lines, envelope_schema(), "NaturalExtractionEnvelope", max_tokens=4000
     )
+
+
+def _json_prompt(
+    system: str, lines: list[str], schema: dict[str, object], name: str, max_tokens: int = 2000
+) -> Prompt:
+    return Prompt(
+        system=system,
+        user="\n".join(lines),
+        json_schema=schema,
+        schema_name=name,
+        max_tokens=max_tokens,
+    )
+
+
+def _data(tag: str, text: str) -> list[str]:
+    """Text the model must read as data, fenced in <tag> … </tag>."""
+    return [f"<{tag}>", _fenced(text, tag, MAX_RESPONSE), f"</{tag}>"]
 
 
 def _fenced(text: str, tag: str, limit: int) -> str:
@@ -198,16 +204,8 @@ def summary_prompt(property_name: str, analysis_json: str) -> Prompt:
         "Write a short report for the marketing team of an apartment community from this "
         "cross-model audit of its visibility in AI assistants' answers.",
         f"Property: {_clip(property_name)}",
-        "<analysis>",
-        _fenced(analysis_json, "analysis", MAX_RESPONSE),
-        "</analysis>",
+        *_data("analysis", analysis_json),
         "Return: summary (2-3 sentences), key_insights (at most 5, each with a priority), "
         "action_items (at most 5, each with priority 1-5, effort and impact).",
     ]
-    return Prompt(
-        system=ANALYST_SYSTEM,
-        user="\n".join(lines),
-        json_schema=summary_schema(),
-        schema_name="BatchSummary",
-        max_tokens=2000,
-    )
+    return _json_prompt(ANALYST_SYSTEM, lines, summary_schema(), "BatchSummary")
