@@ -28,7 +28,7 @@ up: install  ## the development stack in the foreground; Ctrl-C stops it all
 test: install browser  ## the whole suite, starting every service it needs
 	$(PY) -m pytest
 
-test-fast: install  ## unit tests only (no Temporal, no processes)
+test-fast: install  ## everything but the real processes: unit, database and in-process workflow tests
 	$(PY) -m pytest -m "not slow"
 
 lint: install

@@ -58,16 +58,7 @@ class PlanningActivities:
             audit = await audits.get_audit(session, request.audit_id)
             if audit is None:
                 audit = await self._open(session, request)
-            return AuditInput(
-                audit_id=inp.audit_id,
-                property_id=inp.property_id,
-                surfaces=list(audit.surfaces),
-                run_ids={r.surface: str(r.id) for r in audit.runs},
-                mode=audit.mode,
-                web_search=audit.web_search,
-                samples_per_query=audit.samples_per_query,
-                max_cost_usd=audit.max_cost_usd,
-            )
+            return audits.workflow_input(audit)
 
     async def _open(self, session: AsyncSession, request: AuditRequest) -> Audit:
         if await get_property(session, request.property_id) is None:

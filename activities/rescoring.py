@@ -20,6 +20,7 @@ from contracts.rescore import (
 from db import rescoring
 from db.analysis import brand_of
 from db.models import Run
+from db.rows import from_row
 
 
 class RescoringActivities:
@@ -59,13 +60,7 @@ class RescoringActivities:
             done = await rescoring.rescore_run(
                 session, run_id, await brand_of(session, property_id)
             )
-        return RunRescoreResult(
-            run_id=inp.run_id,
-            answers=done.answers,
-            changed=done.changed,
-            score_before=done.score_before,
-            score_after=done.score_after,
-        )
+        return from_row(RunRescoreResult, done, run_id=inp.run_id)
 
     @activity.defn
     async def reanalyze_audit(self, inp: AuditRef) -> bool:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from contracts.audit import AuditInput
 from contracts.names import audit_workflow_id, surface_workflow_id
 from contracts.status import (
     FINAL_AUDIT_STATUSES,
@@ -99,6 +100,20 @@ async def open_audit(session: AsyncSession, request: AuditRequest) -> Audit:
     return audit
 
 
+def workflow_input(audit: Audit) -> AuditInput:
+    """The PropertyAudit workflow's input for an audit and its runs."""
+    return AuditInput(
+        audit_id=str(audit.id),
+        property_id=str(audit.property_id),
+        surfaces=list(audit.surfaces),
+        run_ids={r.surface: str(r.id) for r in audit.runs},
+        mode=audit.mode,
+        web_search=audit.web_search,
+        samples_per_query=audit.samples_per_query,
+        max_cost_usd=audit.max_cost_usd,
+    )
+
+
 async def get_audit(session: AsyncSession, audit_id: uuid.UUID) -> Audit | None:
     return await session.scalar(
         select(Audit)
@@ -137,28 +152,28 @@ async def set_status(
     error_message: str | None = None,
 ) -> None:
     """Move an open audit (and its open runs) to a status; closed ones are left alone."""
-    values: dict[str, object] = {"status": status}
-    if status in FINAL_AUDIT_STATUSES:
-        values["finished_at"] = utcnow()
-    if error_message:
-        values["error_message"] = error_message
     await session.execute(
         update(Audit)
         .where(Audit.id == audit_id, Audit.status.not_in(FINAL_AUDIT_STATUSES))
-        .values(**values)
+        .values(**_moved_to(status, FINAL_AUDIT_STATUSES, error_message))
     )
     if run_ids:
         run_status = RunStatus.FAILED if status == AuditStatus.PARTIAL else status
-        run_values: dict[str, object] = {"status": run_status}
-        if run_status in FINAL_RUN_STATUSES:
-            run_values["finished_at"] = utcnow()
-        if error_message:
-            run_values["error_message"] = error_message
         await session.execute(
             update(Run)
             .where(Run.id.in_(run_ids), Run.status.not_in(FINAL_RUN_STATUSES))
-            .values(**run_values)
+            .values(**_moved_to(run_status, FINAL_RUN_STATUSES, error_message))
         )
+
+
+def _moved_to(status: str, final: Collection[str], error_message: str | None) -> dict[str, object]:
+    """The columns a move to `status` sets: the finish time when it closes, and the error."""
+    values: dict[str, object] = {"status": status}
+    if status in final:
+        values["finished_at"] = utcnow()
+    if error_message:
+        values["error_message"] = error_message
+    return values
 
 
 def batch_status(run_statuses: list[str]) -> AuditStatus:

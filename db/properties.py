@@ -9,33 +9,27 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Property, Query
+from db.rows import from_row
 from geo.domains import infer_brand_domains
 from geo.panel import PanelQuery, generate_panel, normalize_query_text
-from geo.profile import Address, Competitor, PropertyProfile
+from geo.profile import Address, PropertyProfile
 
 
 def address_of(prop: Property) -> Address:
     """The address the row keeps flattened in its own columns."""
-    return Address(
-        street=prop.street,
-        neighborhood=prop.neighborhood,
-        city=prop.city,
-        state=prop.state,
-        zip=prop.zip,
-    )
+    return Address.model_validate(prop, from_attributes=True)
 
 
 def profile_of(prop: Property) -> PropertyProfile:
-    return PropertyProfile(
-        name=prop.name,
+    return from_row(
+        PropertyProfile,
+        prop,
         address=address_of(prop),
-        website_url=prop.website_url,
         brand_domains=list(prop.brand_domains or [])
         or infer_brand_domains(prop.website_url, prop.name),
-        competitors=[Competitor.model_validate(c) for c in prop.competitors or []],
-        amenities=list(prop.amenities or []),
-        unique_selling_points=list(prop.unique_selling_points or []),
-        target_audience=prop.target_audience,
+        competitors=prop.competitors or [],
+        amenities=prop.amenities or [],
+        unique_selling_points=prop.unique_selling_points or [],
     )
 
 

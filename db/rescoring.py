@@ -17,10 +17,11 @@ from db.analysis import brand_of, surface_facts
 from db.answers import CITATIONS, citation_rows, scored_values
 from db.audits import get_audit
 from db.models import Answer, Audit, Revision, Run, Score, utcnow
+from db.rows import from_row
 from db.runs import aggregate_stored, score_values
 from geo.insights import CrossModel, analyze_batch
 from geo.profile import BrandContext
-from geo.rescoring import StoredAnswer, StoredCitation, rescore
+from geo.rescoring import StoredAnswer, rescore
 from geo.scoring import SCORING_VERSION
 from geo.summary import BatchSummary, rule_summary
 
@@ -73,27 +74,11 @@ async def target_audits(
 
 
 def stored_answer(a: Answer) -> StoredAnswer:
-    return StoredAnswer(
-        scoring_version=a.scoring_version,
-        analysis_method=a.analysis_method,
-        raw_text=a.raw_text,
-        natural_response=a.natural_response,
-        analysis=a.analysis,
-        answer_summary=a.answer_summary,
-        ordered_entities=list(a.ordered_entities or []),
-        citations=[
-            StoredCitation(
-                url=c.url,
-                domain=c.domain,
-                claimed_domain=c.claimed_domain,
-                entity_ref=c.entity_ref,
-                origin=c.origin,
-            )
-            for c in a.citations
-        ],
-        model_flags=list(a.model_flags or []),
-        sentiment=a.sentiment,
-        sentiment_phrase=a.sentiment_phrase,
+    return from_row(
+        StoredAnswer,
+        a,
+        ordered_entities=a.ordered_entities or [],
+        model_flags=a.model_flags or [],
     )
 
 

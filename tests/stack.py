@@ -150,10 +150,21 @@ class RunningStack:
 
 @contextmanager
 def running_stack(
-    database_url: str, data_dir: Path, *, temporal_db: bool = False, **env: str
+    database_url: str,
+    data_dir: Path,
+    *,
+    temporal_db: bool = False,
+    with_simulator: bool | None = None,
+    **env: str,
 ) -> Iterator[RunningStack]:
-    """A whole stack on free ports beside any other, every surface on its simulator."""
-    stack = Stack(side_by_side_env(database_url, **env), data_dir=data_dir, temporal_db=temporal_db)
+    """A whole stack on free ports beside any other, every surface on its simulator (unless `env`
+    says otherwise; `with_simulator=True` starts the simulator even then)."""
+    stack = Stack(
+        side_by_side_env(database_url, **env),
+        data_dir=data_dir,
+        temporal_db=temporal_db,
+        with_simulator=with_simulator,
+    )
     try:
         stack.start()
         with (

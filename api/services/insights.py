@@ -8,6 +8,7 @@ from api.schemas import BatchStatus, Insights, SurfaceScore
 from api.services.runs import score_public
 from db.analysis import brand_of, surface_facts
 from db.models import Audit
+from db.rows import from_row
 from geo.insights import CrossModel, analyze_batch
 from geo.summary import BatchSummary
 
@@ -44,14 +45,7 @@ async def insights_of(session: AsyncSession, audit: Audit) -> Insights:
         ),
         property_id=audit.property_id,
         surfaces=[
-            SurfaceScore(
-                surface=r.surface,
-                model=r.model_name,
-                status=r.status,
-                run_id=r.id,
-                score=score_public(r.score),
-                error_message=r.error_message,
-            )
+            from_row(SurfaceScore, r, model=r.model_name, run_id=r.id, score=score_public(r.score))
             for r in audit.runs
         ],
         cross_model=analysis,

@@ -13,27 +13,20 @@ from api.schemas import AddressOut, PropertyCreate, PropertyPublic, PropertyUpda
 from config.egress import EgressRefused, check_url
 from config.settings import Settings
 from db.models import Organisation, Property
-from db.properties import address_of, apply_profile
+from db.properties import apply_profile
+from db.rows import from_row
 from geo.domains import infer_brand_domains, normalize_domain
 
 
 def to_public(prop: Property) -> PropertyPublic:
-    return PropertyPublic(
-        id=prop.id,
-        org_id=prop.org_id,
-        name=prop.name,
-        address=AddressOut(**address_of(prop).model_dump()),
-        website_url=prop.website_url,
-        brand_domains=list(prop.brand_domains or []),
-        competitors=list(prop.competitors or []),
-        amenities=list(prop.amenities or []),
-        unique_selling_points=list(prop.unique_selling_points or []),
-        target_audience=prop.target_audience,
-        alert_webhook_url=prop.alert_webhook_url,
-        alert_score_drop=prop.alert_score_drop,
-        alert_visibility_drop=prop.alert_visibility_drop,
-        created_at=prop.created_at,
-        updated_at=prop.updated_at,
+    return from_row(
+        PropertyPublic,
+        prop,
+        address=AddressOut.model_validate(prop, from_attributes=True),
+        brand_domains=prop.brand_domains or [],
+        competitors=prop.competitors or [],
+        amenities=prop.amenities or [],
+        unique_selling_points=prop.unique_selling_points or [],
     )
 
 

@@ -22,10 +22,9 @@ from temporalio.service import RPCError
 from api.errors import temporal_unreachable
 from api.schemas import AuditCreate, AuditOptions
 from config.settings import Settings
-from contracts.audit import AuditInput
 from contracts.names import AUDIT_ID, AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
 from db import audits as audit_store
-from db.audits import AuditRequest, NoActiveQueries
+from db.audits import AuditRequest, NoActiveQueries, workflow_input
 from db.models import Audit, Property
 from workflows.property_audit import PropertyAuditWorkflow
 
@@ -123,26 +122,13 @@ async def open_or_reuse(session: AsyncSession, request: AuditRequest) -> tuple[A
     return audit, True
 
 
-def audit_input(audit: Audit) -> AuditInput:
-    return AuditInput(
-        audit_id=str(audit.id),
-        property_id=str(audit.property_id),
-        surfaces=list(audit.surfaces),
-        run_ids={r.surface: str(r.id) for r in audit.runs},
-        mode=audit.mode,
-        web_search=audit.web_search,
-        samples_per_query=audit.samples_per_query,
-        max_cost_usd=audit.max_cost_usd,
-    )
-
-
 async def start_workflow(temporal: Client, audit: Audit, prop: Property, *, paused: bool) -> None:
     """Start the audit's workflow; starting one that already exists is a no-op. RPCError when
     Temporal cannot be reached."""
     surfaces = ", ".join(audit.surfaces)
     await temporal.start_workflow(
         PropertyAuditWorkflow.run,
-        audit_input(audit),
+        workflow_input(audit),
         id=audit.workflow_id,
         task_queue=TASK_QUEUE,
         # A client retrying after a crash between commit and start reaches the same run.

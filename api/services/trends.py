@@ -21,6 +21,7 @@ from api.schemas import (
     Trend,
 )
 from db.models import Run, Score
+from db.rows import from_row
 from db.trends import DomainHistory
 from geo.scoring import score_bucket
 
@@ -114,13 +115,7 @@ def _mean_score(runs: dict[str, Run]) -> float:
 
 
 def _surface_now(run: Run, score: Score) -> SurfaceScoreNow:
-    return SurfaceScoreNow(
-        run_id=run.id,
-        overall_score=score.overall_score,
-        visibility_pct=score.visibility_pct,
-        avg_llm_rank=score.avg_llm_rank,
-        run_at=run.created_at,
-    )
+    return from_row(SurfaceScoreNow, score, run_id=run.id, run_at=run.created_at)
 
 
 def combined_score(property_id: uuid.UUID, runs: list[Run]) -> CombinedScore:

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, Created, Id
+from db.models.base import Base, Cost, Count, Created, Id
 
 
 class Answer(Base):
@@ -57,11 +57,11 @@ class Answer(Base):
     analysis_method: Mapped[str] = mapped_column(String(30), default="structured")
     sentiment: Mapped[str] = mapped_column(String(20), default="not_mentioned")
     sentiment_phrase: Mapped[str] = mapped_column(Text, default="")
-    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_usd: Mapped[Cost]
     model_name: Mapped[str] = mapped_column(String(120), default="")
-    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    web_searches: Mapped[int] = mapped_column(Integer, default=0)
+    input_tokens: Mapped[Count]
+    output_tokens: Mapped[Count]
+    web_searches: Mapped[Count]
     latency_ms: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[Created]
@@ -107,9 +107,9 @@ class UnusableCall(Base):
     sample: Mapped[int] = mapped_column(Integer, default=0)
     phase: Mapped[str] = mapped_column(String(10))
     attempt: Mapped[int] = mapped_column(Integer, default=1)
-    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    web_searches: Mapped[int] = mapped_column(Integer, default=0)
-    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    input_tokens: Mapped[Count]
+    output_tokens: Mapped[Count]
+    web_searches: Mapped[Count]
+    cost_usd: Mapped[Cost]
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[Created]

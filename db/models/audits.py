@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts.status import AuditStatus, RunStatus
-from db.models.base import Base, Created, Id, Moment, UTCDateTime, utcnow
+from db.models.base import Base, Cost, Count, Created, Id, Moment, PropertyRef, UTCDateTime, utcnow
 
 
 class Audit(Base):
@@ -30,16 +30,14 @@ class Audit(Base):
     __table_args__ = (UniqueConstraint("property_id", "idempotency_key"),)
 
     id: Mapped[Id]
-    property_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("properties.id", ondelete="CASCADE"), index=True
-    )
+    property_id: Mapped[PropertyRef]
     status: Mapped[str] = mapped_column(String(20), default=AuditStatus.QUEUED)
     surfaces: Mapped[list[Any]] = mapped_column(default=list)
     mode: Mapped[str] = mapped_column(String(20), default="structured")
     web_search: Mapped[bool] = mapped_column(Boolean, default=False)
     samples_per_query: Mapped[int] = mapped_column(Integer, default=1)
     batch_size: Mapped[int] = mapped_column(Integer, default=0)
-    query_count: Mapped[int] = mapped_column(Integer, default=0)
+    query_count: Mapped[Count]
     workflow_id: Mapped[str] = mapped_column(String(200), default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     max_cost_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -71,30 +69,28 @@ class Run(Base):
 
     id: Mapped[Id]
     batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"))
-    property_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("properties.id", ondelete="CASCADE"), index=True
-    )
+    property_id: Mapped[PropertyRef]
     surface: Mapped[str] = mapped_column(String(40))
     model_name: Mapped[str] = mapped_column(String(120), default="")
     status: Mapped[str] = mapped_column(String(20), default=RunStatus.QUEUED)
     workflow_id: Mapped[str] = mapped_column(String(200), default="")
     batch_size: Mapped[int] = mapped_column(Integer, default=1)
-    query_count: Mapped[int] = mapped_column(Integer, default=0)
-    total_asks: Mapped[int] = mapped_column(Integer, default=0)
-    answers_done: Mapped[int] = mapped_column(Integer, default=0)
-    errors_count: Mapped[int] = mapped_column(Integer, default=0)
+    query_count: Mapped[Count]
+    total_asks: Mapped[Count]
+    answers_done: Mapped[Count]
+    errors_count: Mapped[Count]
     progress_pct: Mapped[float] = mapped_column(Float, default=0.0)
     current_query_index: Mapped[int] = mapped_column(Integer, default=0)
     current_query: Mapped[str] = mapped_column(String(500), default="")
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     uses_web_search: Mapped[bool] = mapped_column(Boolean, default=False)
     mode: Mapped[str] = mapped_column(String(20), default="structured")
-    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    input_tokens: Mapped[Count]
+    output_tokens: Mapped[Count]
     # Everything paid for, answers and unusable calls alike; the unusable part also on its own.
-    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
-    wasted_cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
-    web_searches: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[Cost]
+    wasted_cost_usd: Mapped[Cost]
+    web_searches: Mapped[Count]
     created_at: Mapped[Created]
     started_at: Mapped[Moment]
     finished_at: Mapped[Moment]
@@ -124,8 +120,8 @@ class Score(Base):
     visibility_ci_low: Mapped[float | None] = mapped_column(Float, nullable=True)
     visibility_ci_high: Mapped[float | None] = mapped_column(Float, nullable=True)
     sentiment: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    answered_count: Mapped[int] = mapped_column(Integer, default=0)
-    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    answered_count: Mapped[Count]
+    error_count: Mapped[Count]
     scoring_version: Mapped[int] = mapped_column(Integer, default=1)
     rescored_at: Mapped[Moment]
     created_at: Mapped[Created]

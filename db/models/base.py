@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Uuid
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, MetaData, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncAttrs
@@ -50,6 +50,14 @@ Id = Annotated[uuid.UUID, mapped_column(Uuid, primary_key=True, default=uuid.uui
 Created = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
 Updated = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)]
 Moment = Annotated[datetime | None, mapped_column(UTCDateTime(), nullable=True)]
+# What a row's work used or produced (tokens, web searches, answers): zero until counted.
+Count = Annotated[int, mapped_column(Integer, default=0)]
+# US dollars paid for a row's calls: zero until one is charged.
+Cost = Annotated[float, mapped_column(Float, default=0.0)]
+# The property a row hangs under: deleting the property deletes the row.
+PropertyRef = Annotated[
+    uuid.UUID, mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+]
 
 
 class Base(AsyncAttrs, DeclarativeBase):

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, Created, Id, Updated
+from db.models.base import Base, Created, Id, PropertyRef, Updated
 
 
 class Property(Base):
@@ -55,9 +55,7 @@ class Query(Base):
     __table_args__ = (UniqueConstraint("property_id", "text_key"),)
 
     id: Mapped[Id]
-    property_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("properties.id", ondelete="CASCADE"), index=True
-    )
+    property_id: Mapped[PropertyRef]
     text: Mapped[str] = mapped_column(String(500))
     # Lower-cased, space-normalised text: what makes two questions the same question.
     text_key: Mapped[str] = mapped_column(String(500))

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from cli.example import EXAMPLE_PROPERTY
 from cli.ports import free_port
-from cli.stack import Stack, temporal_cli
+from tests.stack import running_stack
 
 pytestmark = pytest.mark.slow
 
@@ -22,22 +20,20 @@ ANTHROPIC_KEY = "sk-ant-TESTSECRET-88d0c3b1e5"
 
 def test_live_mode_keys_never_leave_the_worker(tmp_path: Path) -> None:
     sim_port = free_port()
-    env = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'secrets.db'}",
-        "API_PORT": str(free_port()),
-        "TEMPORAL_PORT": str(free_port()),
-        "TEMPORAL_UI_PORT": str(free_port()),
-        "LLMSIM_PORT": str(sim_port),
+    with running_stack(
+        f"sqlite+aiosqlite:///{tmp_path / 'secrets.db'}",
+        tmp_path,
+        with_simulator=True,
+        LLMSIM_PORT=str(sim_port),
         # Live mode: the real SDKs with real-looking keys, pointed at the simulator's HTTP.
-        "LLM_BACKEND": "live",
-        "OPENAI_API_KEY": OPENAI_KEY,
-        "ANTHROPIC_API_KEY": ANTHROPIC_KEY,
-        "OPENAI_BASE_URL": f"http://127.0.0.1:{sim_port}/v1",
-        "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{sim_port}",
-    }
-    stack = Stack(env, data_dir=tmp_path, temporal_db=False, with_simulator=True)
-    with stack, httpx.Client(base_url=stack.api_url, timeout=30) as api:
-        assert not any(c.simulator for c in stack.settings.surface_configs().values())
+        LLM_BACKEND="live",
+        OPENAI_API_KEY=OPENAI_KEY,
+        ANTHROPIC_API_KEY=ANTHROPIC_KEY,
+        OPENAI_BASE_URL=f"http://127.0.0.1:{sim_port}/v1",
+        ANTHROPIC_BASE_URL=f"http://127.0.0.1:{sim_port}",
+    ) as live:
+        api = live.api
+        assert not any(c.simulator for c in live.stack.settings.surface_configs().values())
         prop = api.post("/properties", json=EXAMPLE_PROPERTY).json()
         api.post(f"/properties/{prop['id']}/queries/generate").raise_for_status()
         audit = api.post(
@@ -49,41 +45,13 @@ def test_live_mode_keys_never_leave_the_worker(tmp_path: Path) -> None:
             time.sleep(0.5)
         histories = []
         for workflow_id in [audit["workflow_id"], *(r["workflow_id"] for r in audit["runs"])]:
-            shown = subprocess.run(
-                [
-                    temporal_cli(),
-                    "workflow",
-                    "show",
-                    "--workflow-id",
-                    workflow_id,
-                    "-o",
-                    "json",
-                    "--address",
-                    stack.settings.temporal_address,
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            shown = live.temporal("workflow", "show", "--workflow-id", workflow_id, "-o", "json")
             assert len(shown) > 10_000  # a real history, with every payload in it
             histories.append(shown)
-        described = subprocess.run(
-            [
-                temporal_cli(),
-                "workflow",
-                "describe",
-                "--workflow-id",
-                audit["workflow_id"],
-                "-o",
-                "json",
-                "--address",
-                stack.settings.temporal_address,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        seen = httpx.get(f"http://127.0.0.1:{sim_port}/_sim/stats").json()["key_fingerprints"]
+        described = live.temporal(
+            "workflow", "describe", "--workflow-id", audit["workflow_id"], "-o", "json"
+        )
+        seen = live.sim_stats()["key_fingerprints"]
         for key in (OPENAI_KEY, ANTHROPIC_KEY):  # the real SDKs did send the keys
             assert hashlib.sha256(key.encode()).hexdigest()[:12] in seen
         api_body = api.get(f"/audits/{audit['audit_id']}").text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,23 @@ async def v1_database(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncS
     engine = make_engine(url)
     yield make_sessionmaker(engine)
     await engine.dispose()
+
+
+@asynccontextmanager
+async def rescore_worker(
+    client: Client, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[str]:
+    """A worker with the Rescore workflow and its three database activities, nothing else, on a
+    queue of the test's own; yields the queue."""
+    task_queue = queue()
+    acts = RescoringActivities(sessions)
+    async with Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[RescoreWorkflow],
+        activities=[acts.rescore_page, acts.rescore_run, acts.reanalyze_audit],
+    ):
+        yield task_queue
 
 
 async def answers_with_truth(
@@ -81,14 +99,7 @@ async def test_rescoring_a_v1_database_gives_todays_scores_without_an_llm_call(
         property_id = await s.scalar(select(Property.id))
         old_scores = {r.id: score_of(r).overall_score for r in await _runs(s)}
 
-    task_queue = queue()
-    acts = RescoringActivities(sessions)
-    async with Worker(
-        client,
-        task_queue=task_queue,
-        workflows=[RescoreWorkflow],
-        activities=[acts.rescore_page, acts.rescore_run, acts.reanalyze_audit],
-    ):
+    async with rescore_worker(client, sessions) as task_queue:
         handle = await client.start_workflow(
             RescoreWorkflow.run,
             RescoreInput(kind="property", target_id=str(property_id), scoring_version=2),
@@ -141,14 +152,7 @@ async def test_rescoring_twice_changes_nothing_and_keeps_no_new_revision(
     sessions = v1_database
     async with sessions() as s:
         audit_id = await s.scalar(select(Audit.id).order_by(Audit.created_at))
-    task_queue = queue()
-    acts = RescoringActivities(sessions)
-    async with Worker(
-        client,
-        task_queue=task_queue,
-        workflows=[RescoreWorkflow],
-        activities=[acts.rescore_page, acts.rescore_run, acts.reanalyze_audit],
-    ):
+    async with rescore_worker(client, sessions) as task_queue:
         results = []
         for _ in range(2):
             results.append(
