@@ -44,12 +44,14 @@ SERVER_ERRORS = {"openai": (500, 503), "anthropic": (529, 500)}
 
 @dataclass(frozen=True)
 class Admitted:
-    """A request that passed admission, and the fault (malformed, slow, or None) it carries."""
+    """A request that passed admission, the fault (malformed, slow, or None) it carries, and
+    whether its caller hung up before the answer was ready (paid for, never read)."""
 
     body: dict[str, Any]
     model: str
     surface: str
     fault: str | None
+    hung_up: bool = False
 
 
 def error_body(api: Api, status: int, model: str) -> dict[str, Any]:
@@ -106,9 +108,8 @@ async def admit(state: SimState, request: Request, api: Api) -> Admitted | JSONR
     delay = latency_s(cfg, state.rng)
     if fault == "slow":
         delay = max(delay, cfg.slow_ms / 1000)
+    hung_up = False
     if delay > 0:
         await asyncio.sleep(delay)
-    if fault and fault != "malformed":  # malformed is counted where it is applied
-        # Counted with its 200 (no await between the two), so the stats always agree.
-        state.count_fault(fault)
-    return Admitted(body=body, model=model, surface=surface, fault=fault)
+        hung_up = await request.is_disconnected()
+    return Admitted(body=body, model=model, surface=surface, fault=fault, hung_up=hung_up)

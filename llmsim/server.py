@@ -6,10 +6,9 @@ is admitted (`llmsim.admission`), answered (`llmsim.replies`) and counted (`llms
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -21,7 +20,17 @@ from llmsim.state import SimState
 
 
 async def answer(state: SimState, request: Request, api: Api) -> JSONResponse:
-    """One request to a wire API: a refusal, or the simulated model's answer in its format."""
+    """One request to a wire API, counted in flight while it is being answered."""
+    surface = request.headers.get("x-llmsim-surface", api.default_surface)
+    state.enter(surface)
+    try:
+        return await _answer(state, request, api)
+    finally:
+        state.leave(surface)
+
+
+async def _answer(state: SimState, request: Request, api: Api) -> JSONResponse:
+    """A refusal, or the simulated model's answer in the API's format."""
     admitted = await admit(state, request, api)
     if isinstance(admitted, JSONResponse):
         return admitted
@@ -37,24 +46,17 @@ async def answer(state: SimState, request: Request, api: Api) -> JSONResponse:
         world_header=request.headers.get("x-llmsim-world"),
     )
     text, sources = reply(state, ask, admitted.fault)
+    # The 200, its slow fault and a hang-up are counted together (no await between them), so
+    # the stats agree at every instant: a provider bills the answer whether or not it was read.
     state.count(api.name, model, admitted.surface, 200)
+    if admitted.fault == "slow":
+        state.count_fault("slow")
+    if admitted.hung_up:
+        state.count_hang_up()
     return JSONResponse(api.render(model, prompt, text, sources, searched))
 
 
 def _serve_wire_apis(app: FastAPI, state: SimState) -> None:
-    @app.middleware("http")
-    async def in_flight(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if not request.url.path.startswith("/v1"):
-            return await call_next(request)
-        surface = request.headers.get("x-llmsim-surface", "unknown")
-        state.enter(surface)
-        try:
-            return await call_next(request)
-        finally:
-            state.leave(surface)
-
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> JSONResponse:
         return await answer(state, request, CHAT)

@@ -33,6 +33,7 @@ class SimState:
 
     def reset_stats(self) -> None:
         self.total = 0
+        self.hung_up = 0
         # Requests being answered now, and the most at once, per surface.
         self.in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
@@ -63,12 +64,17 @@ class SimState:
     def count_fault(self, fault: str) -> None:
         self.counters["by_fault"][fault] += 1
 
+    def count_hang_up(self) -> None:
+        """An answered request whose caller had already gone (a client timeout or a cancel)."""
+        self.hung_up += 1
+
     def count_kind(self, kind: str) -> None:
         self.counters["by_kind"][kind] += 1
 
     def stats(self) -> dict[str, Any]:
         return {
             "requests": self.total,
+            "answered_after_hang_up": self.hung_up,
             **{name: dict(counter) for name, counter in self.counters.items()},
             "max_in_flight": dict(self.max_in_flight),
             "key_fingerprints": sorted(self.key_fingerprints),

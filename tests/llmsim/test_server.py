@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -137,3 +138,23 @@ def test_serve_settings_read_the_environment(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert ServeSettings().model_dump() == expected
+
+
+def test_a_reply_the_caller_hung_up_on_is_billed_and_counted(sim: SimServer) -> None:
+    sim.configure(slow_rate=1.0, slow_ms=600)
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(
+            f"{sim.url}/v1/chat/completions",
+            json={"model": "gpt-5.5", "messages": [{"role": "user", "content": "Austin"}]},
+            timeout=0.2,
+        )
+    sim.configure(slow_rate=0.0)
+    assert ask(sim, "chat.completions").status_code == 200
+    # The slow reply finishes on the server after its caller left: counted once, as read by nobody.
+    deadline = time.monotonic() + 5
+    while sim.stats()["by_status"] != {"200": 2} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stats = sim.stats()
+    assert stats["by_status"] == {"200": 2}
+    assert stats["by_fault"] == {"slow": 1}
+    assert stats["answered_after_hang_up"] == 1

@@ -26,7 +26,8 @@ class Harness(RunningStack):
         stats = self.sim_stats()
         billed = stats["by_status"].get("200", 0)
         unusable = stats.get("by_fault", {}).get("malformed", 0)
-        abandoned = stats.get("by_fault", {}).get("slow", 0)
+        # Answers the provider bills although the caller had hung up (a timeout on a slow reply).
+        abandoned = stats["answered_after_hang_up"]
         summaries = stats.get("by_kind", {}).get("summary", 0)
         figures = {
             "fault": fault,
@@ -37,7 +38,7 @@ class Harness(RunningStack):
             "errors_stored": errors,
             "llm_calls_answered_200": billed,
             "malformed_200": unusable,
-            "abandoned_slow": abandoned,
+            "abandoned_after_timeout": abandoned,
             "summaries_written": summaries,
             "bought_twice": billed - unusable - abandoned - summaries - answers,
             **extra,
