@@ -59,23 +59,30 @@ async def authenticate(request: Request) -> Caller:
     cached: Caller | None = getattr(request.state, "caller", None)
     if cached is not None:
         return cached
-    admin_key = request.app.state.settings.propertyaudit_api_key
-    if admin_key is None:
+    if request.app.state.settings.propertyaudit_api_key is None:
         caller = ADMIN
     else:
         key = presented_key(request)
         if not key:
             raise HTTPException(status_code=401, detail="missing X-API-Key header")
-        if hmac.compare_digest(key.encode(), admin_key.get_secret_value().encode()):
-            caller = ADMIN
-        else:
-            async with request.app.state.sessions() as session:
-                row = await find_key(session, key)
-            if row is None:
-                raise HTTPException(status_code=403, detail="invalid API key")
-            caller = Caller(admin=False, org_id=row.org_id, key_id=row.id)
+        found = await caller_for_key(request, key)
+        if found is None:
+            raise HTTPException(status_code=403, detail="invalid API key")
+        caller = found
     request.state.caller = caller
     return caller
+
+
+async def caller_for_key(request: Request, key: str) -> Caller | None:
+    """The admin for the admin key, an organisation for one of its live keys, else None."""
+    admin_key = request.app.state.settings.propertyaudit_api_key
+    if admin_key is not None and hmac.compare_digest(
+        key.encode(), admin_key.get_secret_value().encode()
+    ):
+        return ADMIN
+    async with request.app.state.sessions() as session:
+        row = await find_key(session, key)
+    return None if row is None else Caller(admin=False, org_id=row.org_id, key_id=row.id)
 
 
 CallerDep = Annotated[Caller, Depends(authenticate)]

@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.auth import authenticate
+from api.dashboard.install import install_dashboard
 from api.errors import install_error_handlers
 from api.guards import RequestGuard
 from api.metrics import install_metrics
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def docs(request: Request) -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="PropertyAudit API")
 
+    install_dashboard(app, settings)
     install_metrics(app)
     # Outermost, so an oversized body is refused before anything reads it.
     app.add_middleware(RequestGuard, max_bytes=settings.max_request_bytes)

@@ -122,6 +122,20 @@ async def get_audit(session: AsyncSession, audit_id: uuid.UUID) -> Audit | None:
     )
 
 
+async def recent_audits(
+    session: AsyncSession, property_id: uuid.UUID, limit: int = 10
+) -> list[Audit]:
+    """A property's newest audits, whatever their status, with their runs and scores."""
+    rows = await session.scalars(
+        select(Audit)
+        .where(Audit.property_id == property_id)
+        .order_by(Audit.created_at.desc())
+        .limit(limit)
+        .options(selectinload(Audit.runs).selectinload(Run.score))
+    )
+    return list(rows.all())
+
+
 async def audits_by_ids(session: AsyncSession, ids: list[uuid.UUID]) -> list[Audit]:
     """The audits with their runs and scores, in the order of `ids`."""
     if not ids:

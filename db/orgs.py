@@ -65,6 +65,13 @@ async def find_key(session: AsyncSession, key: str) -> ApiKey | None:
     return row
 
 
+async def live_key(session: AsyncSession, key_id: uuid.UUID) -> ApiKey | None:
+    """A key that still opens the door (a dashboard session is only as good as its key)."""
+    return await session.scalar(
+        select(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+    )
+
+
 async def list_keys(session: AsyncSession, org_id: uuid.UUID) -> list[ApiKey]:
     rows = await session.scalars(
         select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)

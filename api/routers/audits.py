@@ -15,7 +15,7 @@ from api.metrics import MetricsDep
 from api.paging import Limit, Offset, paged
 from api.ratelimit import paid_work
 from api.schemas import AuditCreate, AuditStarted, AuditState
-from api.services.audits import live_progress, started_body, state_from_db
+from api.services.audits import audit_state, started_body, state_from_db
 from api.services.signals import signal_audit
 from api.services.starting import Refused, audit_request, open_or_reuse, start_or_withdraw
 from contracts.status import FINAL_AUDIT_STATUSES
@@ -82,11 +82,7 @@ async def read_audit(
     settings: SettingsDep,
 ) -> AuditState:
     """Live from the workflows' `progress` queries while open; from the database once closed."""
-    audit = await audit_or_404(session, audit_id, caller)
-    if audit.status in FINAL_AUDIT_STATUSES:
-        return state_from_db(settings, audit)
-    live, children = await live_progress(temporal, audit)
-    return state_from_db(settings, audit, live, children)
+    return await audit_state(settings, temporal, await audit_or_404(session, audit_id, caller))
 
 
 @router.post("/{audit_id}/pause", status_code=status.HTTP_202_ACCEPTED)

@@ -16,6 +16,7 @@ from api.services.links import workflow_url
 from api.services.runs import visibility_interval
 from config.settings import Settings
 from contracts.audit import AuditProgress, SurfaceProgress
+from contracts.status import FINAL_AUDIT_STATUSES
 from db.models import Audit, Run
 from geo.summary import BatchSummary
 from workflows.property_audit import PropertyAuditWorkflow
@@ -139,3 +140,11 @@ async def live_progress(
         )
     )
     return live, {s: p for s, p in zip(handles, results, strict=True) if p is not None}
+
+
+async def audit_state(settings: Settings, temporal: Client, audit: Audit) -> AuditState:
+    """Live from the workflows' `progress` queries while open; from the database once closed."""
+    if audit.status in FINAL_AUDIT_STATUSES:
+        return state_from_db(settings, audit)
+    live, children = await live_progress(temporal, audit)
+    return state_from_db(settings, audit, live, children)

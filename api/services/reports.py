@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.services.insights import insights_of
@@ -11,6 +14,8 @@ from db.models import Answer, Audit, Property, Run
 from db.properties import get_property
 from db.recommendations import audit_recommendations
 from db.runs import run_answers
+from reports.html import render_html
+from reports.markdown import render_markdown
 from reports.model import QueryCell, QueryRow, ReportData, SurfaceCard, TrendPoint
 
 TREND_AUDITS = 12
@@ -129,3 +134,22 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
         recommendations=recommendations[:RECOMMENDATIONS_SHOWN],
         queries=list(table.rows.values()),
     )
+
+
+ReportFormat = Literal["html", "markdown"]
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+# The report is one page with inline styles and inline SVG: it needs nothing else, so a model's
+# text that slipped past the escaping could still load or run nothing.
+REPORT_HEADERS = {
+    **NOSNIFF,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def report_response(data: ReportData, format: ReportFormat) -> Response:
+    """One self-contained page (inline CSS, SVG charts; nothing fetched), or Markdown."""
+    if format == "markdown":
+        return PlainTextResponse(render_markdown(data), media_type="text/markdown", headers=NOSNIFF)
+    return HTMLResponse(render_html(data), headers=REPORT_HEADERS)

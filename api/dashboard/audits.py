@@ -1,0 +1,138 @@
+"""The audit page: live progress, Pause / Resume / Cancel, and the results once it closes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.dashboard.access import ViewerDep, checked_form
+from api.dashboard.templating import render
+from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.lookups import audit_or_404, property_or_404
+from api.services.audits import audit_state
+from api.services.links import workflow_url
+from api.services.reports import ReportFormat, collect, report_response
+from api.services.signals import signal_audit
+from contracts.status import FINAL_AUDIT_STATUSES
+
+router = APIRouter(prefix="/app/audits")
+# The page asks again after 1 s, then waits half as long again each time, up to 5 s: quick
+# while a user watches it start, gentle on a long audit left open in a tab.
+FIRST_DELAY_S, BACKOFF, MAX_DELAY_S = 1.0, 1.5, 5.0
+SIGNALS = {"pause": "Pause sent", "resume": "Resume sent", "cancel": "Cancel sent"}
+
+
+def next_delay(polls: int) -> float:
+    return round(min(FIRST_DELAY_S * BACKOFF**polls, MAX_DELAY_S), 2)
+
+
+async def _body(
+    request: Request,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    caller: ViewerDep,
+    audit_id: uuid.UUID,
+    polls: int = 0,
+    flash: str | None = None,
+    template: str = "_audit_body.html",
+) -> HTMLResponse:
+    audit = await audit_or_404(session, audit_id, caller)
+    prop = await property_or_404(session, audit.property_id, caller)
+    state = await audit_state(settings, temporal, audit)
+    closed = state.status in FINAL_AUDIT_STATUSES
+    return render(
+        request,
+        template,
+        audit=state,
+        prop=prop,
+        closed=closed,
+        report=await collect(session, audit) if closed else None,
+        workflow_links={r.surface: workflow_url(settings, r.workflow_id) for r in state.runs},
+        polls=polls + 1,
+        delay=next_delay(polls),
+        flash=flash,
+    )
+
+
+@router.get("/{audit_id}", response_class=HTMLResponse)
+async def audit_page(
+    request: Request,
+    audit_id: uuid.UUID,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    caller: ViewerDep,
+) -> HTMLResponse:
+    return await _body(
+        request, session, temporal, settings, caller, audit_id, template="audit.html"
+    )
+
+
+@router.get("/{audit_id}/live", response_class=HTMLResponse)
+async def audit_live(
+    request: Request,
+    audit_id: uuid.UUID,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    caller: ViewerDep,
+    polls: int = 0,
+) -> HTMLResponse:
+    """The page's body alone, polled while the audit is open; once closed, the results."""
+    return await _body(request, session, temporal, settings, caller, audit_id, min(polls, 50))
+
+
+@router.post("/{audit_id}/{signal}", dependencies=[Depends(checked_form)])
+async def steer(
+    request: Request,
+    audit_id: uuid.UUID,
+    signal: Literal["pause", "resume", "cancel"],
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    caller: ViewerDep,
+    reason: Annotated[str | None, Form(max_length=200)] = None,
+) -> Response:
+    """Sent like the API's signals; htmx swaps in the fresh body, a plain form reloads the page."""
+    audit = await audit_or_404(session, audit_id, caller)
+    await signal_audit(temporal, audit, signal, reason or None)
+    if request.headers.get("hx-request"):
+        return await _body(
+            request, session, temporal, settings, caller, audit_id, flash=SIGNALS[signal]
+        )
+    return RedirectResponse(f"/app/audits/{audit_id}", status_code=303)
+
+
+@router.get("/{audit_id}/report")
+async def audit_report(
+    audit_id: uuid.UUID, session: SessionDep, caller: ViewerDep, format: ReportFormat = "html"
+) -> Response:
+    """The API's report, for a browser signed in with a session instead of a key header."""
+    audit = await audit_or_404(session, audit_id, caller)
+    return report_response(await collect(session, audit), format)
+
+
+@router.get("/{audit_id}/badge", response_class=HTMLResponse)
+async def audit_badge(
+    request: Request,
+    audit_id: uuid.UUID,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    caller: ViewerDep,
+    polls: int = 0,
+) -> HTMLResponse:
+    """The portfolio's status cell of a running audit, polled the same way as its page."""
+    state = await audit_state(settings, temporal, await audit_or_404(session, audit_id, caller))
+    return render(
+        request,
+        "_audit_badge.html",
+        audit=state,
+        closed=state.status in FINAL_AUDIT_STATUSES,
+        polls=min(polls, 50) + 1,
+        delay=next_delay(min(polls, 50)),
+    )
