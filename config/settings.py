@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     propertyaudit_api_url: str = ""
     # production: the API refuses to start without PROPERTYAUDIT_API_KEY.
     propertyaudit_env: Literal["development", "production"] = "development"
+    # The dashboard's session cookie is sent over HTTPS only (unset: in production). Browsers
+    # treat http://localhost as secure, so only a plain-HTTP address elsewhere needs false.
+    session_cookie_secure: bool | None = None
 
     # Spending and volume: a panel's size, each audit's budget, paid starts per key.
     max_panel_size: int = Field(default=200, ge=1, le=5000)

@@ -30,7 +30,11 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_HOURS * 3600,
         same_site="strict",
-        https_only=settings.propertyaudit_env == "production",
+        https_only=(
+            settings.propertyaudit_env == "production"
+            if settings.session_cookie_secure is None
+            else settings.session_cookie_secure
+        ),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")
     app.include_router(pages.router, include_in_schema=False)
