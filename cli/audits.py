@@ -11,19 +11,120 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from cli.client import api, console
-from cli.render import audit_table, final_insights, follow, scorecard, summary
+from cli.client import ApiClient, api
+from cli.output import JsonFlag, console, err_console, fail, print_json
+from cli.render import (
+    State,
+    audit_table,
+    final_insights,
+    follow,
+    is_closed,
+    poll_until_closed,
+    scorecard,
+    summary,
+)
+from contracts.status import AuditStatus
 
 audit_app = typer.Typer(help="Audits: start, follow, steer.", no_args_is_help=True)
 
 
+# The API's values (api/schemas/common.py Mode, api/routers/reports.py format); as enums here so
+# --help lists them and a typo is a usage error before any request. tests/cli checks they agree.
 class Mode(StrEnum):
     structured = "structured"
     natural = "natural"
 
 
+class ReportFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+
+
+AuditId = Annotated[str, typer.Argument(metavar="AUDIT_ID", help="the audit's id")]
+Reason = Annotated[str | None, typer.Option(help="why, for the record")]
+FollowFlag = Annotated[
+    bool, typer.Option("--follow", help="live bars until the audit closes, then the scorecard")
+]
+
+
+def _start_body(
+    property_id: str,
+    surfaces: str | None,
+    mode: Mode | None,
+    web_search: bool | None,
+    samples: int,
+    max_cost: float | None,
+    paused: bool,
+) -> dict[str, Any]:
+    # Unset options stay out of the body, so the API applies the deployment's defaults.
+    body: dict[str, Any] = {"property_id": property_id, "samples_per_query": samples}
+    if surfaces:
+        body["surfaces"] = [s.strip() for s in surfaces.split(",") if s.strip()]
+    if mode:
+        body["mode"] = mode.value
+    if web_search is not None:
+        body["web_search"] = web_search
+    if max_cost is not None:
+        body["max_cost_usd"] = max_cost
+    if paused:
+        body["paused"] = True
+    return body
+
+
+def _print_header(state: State) -> None:
+    console.print(
+        f"audit {escape(state['audit_id'])}: [bold]{escape(state['status'])}[/bold]"
+        + (" (paused)" if state["paused"] else "")
+    )
+
+
+def _print_state(state: State) -> None:
+    _print_header(state)
+    for run in state["runs"]:
+        console.print(
+            escape(
+                f"  {run['surface']:<8} {run['status']:<10} {run['done']}/{run['total']}"
+                f"  errors {run['errors']}  score {run['score']}"
+            )
+        )
+
+
+def _wait_closed(client: ApiClient, audit_id: str, json_: bool) -> State:
+    """Until the audit closes: live bars for a person; silence for a script (--json)."""
+    try:
+        if json_:
+            return poll_until_closed(client, audit_id)
+        return follow(client, console, audit_id)
+    except KeyboardInterrupt:
+        # Ctrl-C ends the watching, not the audit: say how to come back.
+        err_console.print(
+            f"stopped following; audit {escape(audit_id)} keeps running "
+            f"(propertyaudit audit show {escape(audit_id)} --follow)"
+        )
+        raise typer.Exit(130) from None
+
+
+def _follow_to_close(client: ApiClient, audit_id: str, json_: bool, *, closed: bool) -> None:
+    """Follow an audit until it closes, then its scorecard, or (--json) its final state. Exit
+    code 1 if it failed. `closed`: it already was, so its summary will not come later."""
+    state = _wait_closed(client, audit_id, json_)
+    if json_:
+        print_json(state)
+    else:
+        insights = (
+            client.get(f"/audits/{audit_id}/insights")
+            if closed
+            else final_insights(client, audit_id)
+        )
+        scorecard(console, insights)
+        summary(console, state, insights)
+    if state["status"] == AuditStatus.FAILED:
+        raise typer.Exit(1)
+
+
 @audit_app.command("start")
 def audit_start(
+    ctx: typer.Context,
     property_id: Annotated[str, typer.Argument(metavar="PROPERTY", help="property id")],
     surfaces: Annotated[str | None, typer.Option(help="comma list, e.g. openai,claude")] = None,
     mode: Annotated[Mode | None, typer.Option(help="how each question is asked")] = None,
@@ -36,131 +137,158 @@ def audit_start(
         float | None, typer.Option(min=0.0001, help="pause the audit once it cost this (USD)")
     ] = None,
     paused: Annotated[bool, typer.Option("--paused", help="start paused; resume to begin")] = False,
-    follow_: Annotated[
-        bool, typer.Option("--follow", help="live bars, then the scorecard")
-    ] = False,
+    follow_: FollowFlag = False,
     idempotency_key: Annotated[str | None, typer.Option(help="repeat-safe start")] = None,
+    json_: JsonFlag = False,
 ) -> None:
-    """Start an audit of a property."""
-    body: dict[str, Any] = {"property_id": property_id, "samples_per_query": samples}
-    if surfaces:
-        body["surfaces"] = [s.strip() for s in surfaces.split(",") if s.strip()]
-    if mode:
-        body["mode"] = mode.value
-    if web_search is not None:
-        body["web_search"] = web_search
-    if max_cost is not None:
-        body["max_cost_usd"] = max_cost
-    if paused:
-        body["paused"] = True
+    """Start an audit of a property. With --json --follow: the final state once it closes."""
+    body = _start_body(property_id, surfaces, mode, web_search, samples, max_cost, paused)
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
-    with api() as client:
+    with api(ctx) as client:
         audit = client.post("/audits", json=body, headers=headers)
-        console.print(
-            escape(f"audit {audit['audit_id']} {audit['status']}: {audit['links']['temporal_ui']}")
-        )
+        if not json_:
+            line = f"audit {audit['audit_id']} {audit['status']}: {audit['links']['temporal_ui']}"
+            console.print(escape(line))
+        elif not follow_:
+            print_json(audit)  # with --follow, the final state is printed instead
         if follow_:
-            state = follow(client, console, audit["audit_id"])
-            insights = final_insights(client, audit["audit_id"])
-            scorecard(console, insights)
-            summary(console, state, insights)
-            if state["status"] == "failed":
-                raise typer.Exit(1)
+            _follow_to_close(client, audit["audit_id"], json_, closed=False)
 
 
 @audit_app.command("show")
-def audit_show(audit_id: str) -> None:
-    """Show an audit: status, progress per surface, and its scorecard once finished."""
-    with api() as client:
+def audit_show(
+    ctx: typer.Context, audit_id: AuditId, follow_: FollowFlag = False, json_: JsonFlag = False
+) -> None:
+    """An audit's status and progress per surface, and its scorecard once it closed.
+
+    --follow re-attaches to a running audit: live bars until it closes, then the scorecard
+    (exit code 1 if it failed). Ctrl-C stops following; the audit keeps running."""
+    with api(ctx) as client:
         state = client.get(f"/audits/{audit_id}")
-        console.print(
-            f"audit {escape(state['audit_id'])}: [bold]{escape(state['status'])}[/bold]"
-            + (" (paused)" if state["paused"] else "")
-        )
-        for run in state["runs"]:
-            console.print(
-                escape(
-                    f"  {run['surface']:<8} {run['status']:<10} {run['done']}/{run['total']}"
-                    f"  errors {run['errors']}  score {run['score']}"
-                )
-            )
-        if state["status"] in ("completed", "partial", "failed", "cancelled"):
-            insights = client.get(f"/audits/{audit_id}/insights")
-            scorecard(console, insights)
-            summary(console, state, insights)
+        if follow_:
+            if not json_:
+                _print_header(state)  # the bars show the runs
+            _follow_to_close(client, audit_id, json_, closed=is_closed(state))
+        elif json_:
+            print_json(state)
+        else:
+            _print_state(state)
+            if is_closed(state):
+                insights = client.get(f"/audits/{audit_id}/insights")
+                scorecard(console, insights)
+                summary(console, state, insights)
 
 
-def _signal(audit_id: str, name: str, params: dict[str, str] | None = None) -> None:
-    with api() as client:
-        client.post(f"/audits/{audit_id}/{name}", params=params or {})
-        console.print(f"{name} sent to audit {audit_id}")
+def _signal(
+    ctx: typer.Context, audit_id: str, name: str, json_: bool, params: dict[str, str] | None = None
+) -> None:
+    with api(ctx) as client:
+        answer = client.post(f"/audits/{audit_id}/{name}", params=params or {})
+    if json_:
+        print_json(answer)
+    else:
+        console.print(escape(f"{name} sent to audit {audit_id}"))
 
 
 @audit_app.command("pause")
 def audit_pause(
-    audit_id: str, reason: Annotated[str | None, typer.Option(help="why, for the record")] = None
+    ctx: typer.Context, audit_id: AuditId, reason: Reason = None, json_: JsonFlag = False
 ) -> None:
     """Pause: no new LLM call starts until resume."""
-    _signal(audit_id, "pause", {"reason": reason} if reason else None)
+    _signal(ctx, audit_id, "pause", json_, {"reason": reason} if reason else None)
 
 
 @audit_app.command("resume")
-def audit_resume(audit_id: str) -> None:
+def audit_resume(ctx: typer.Context, audit_id: AuditId, json_: JsonFlag = False) -> None:
     """Resume a paused audit."""
-    _signal(audit_id, "resume")
+    _signal(ctx, audit_id, "resume", json_)
 
 
 @audit_app.command("cancel")
 def audit_cancel(
-    audit_id: str, reason: Annotated[str | None, typer.Option(help="why, for the record")] = None
+    ctx: typer.Context, audit_id: AuditId, reason: Reason = None, json_: JsonFlag = False
 ) -> None:
     """Cancel: skip unanswered queries, keep and score the answered ones."""
-    _signal(audit_id, "cancel", {"reason": reason} if reason else None)
+    _signal(ctx, audit_id, "cancel", json_, {"reason": reason} if reason else None)
+
+
+def _report_format(
+    format_: ReportFormat | None, open_: bool, json_: bool, output: Path | None
+) -> ReportFormat:
+    """The format to fetch; the combinations that cannot work are usage errors."""
+    if open_ and format_ == ReportFormat.markdown:
+        raise typer.BadParameter("--open shows the HTML report", param_hint="--format")
+    if json_ and not (output or open_):
+        # Printed, the report is the data itself: --json only describes a written file.
+        raise typer.BadParameter(
+            "describes a written report: add --output or --open", param_hint="--json"
+        )
+    return ReportFormat.html if open_ else format_ or ReportFormat.markdown
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
 
 
 @audit_app.command("report")
 def audit_report(
-    audit_id: str,
-    format: Annotated[str, typer.Option("--format", help="html or markdown")] = "markdown",
+    ctx: typer.Context,
+    audit_id: AuditId,
+    format_: Annotated[
+        ReportFormat | None, typer.Option("--format", help="default markdown; html with --open")
+    ] = None,
     output: Annotated[Path | None, typer.Option(help="write to this file")] = None,
     open_: Annotated[bool, typer.Option("--open", help="open the HTML report in a browser")] = (
         False
     ),
+    json_: JsonFlag = False,
 ) -> None:
-    """The audit's report: Markdown to the terminal, or an HTML page to open."""
-    with api() as client:
-        if open_:
-            # Fetched with the API key, then opened from a file: a browser sends no key.
-            html = client.text(f"/audits/{audit_id}/report", params={"format": "html"})
-            target = output or Path(tempfile.gettempdir()) / f"propertyaudit-{audit_id}.html"
-            target.write_text(html)
-            webbrowser.open(target.resolve().as_uri())
-            console.print(f"opened {target}")
-            return
-        text = client.text(f"/audits/{audit_id}/report", params={"format": format})
-        if output:
-            output.write_text(text)
-            console.print(f"wrote {output} ({len(text):,} bytes)")
-        else:
-            console.print(text, markup=False, highlight=False)
+    """The audit's report: Markdown to stdout or a file, or an HTML page to open.
+
+    --json (with --output or --open) prints where it went: audit_id, format, path, bytes."""
+    fmt = _report_format(format_, open_, json_, output)
+    with api(ctx) as client:
+        text = client.text(f"/audits/{audit_id}/report", params={"format": fmt.value})
+    if not (output or open_):
+        typer.echo(text, nl=not text.endswith("\n"))  # as is: rich would wrap its lines
+        return
+    target = output or Path(tempfile.gettempdir()) / f"propertyaudit-{audit_id}.html"
+    _write(target, text)
+    if open_:
+        # From a file, not the API's URL: a browser would send no API key.
+        webbrowser.open(target.resolve().as_uri())
+    size = len(text.encode())
+    if json_:
+        print_json({"audit_id": audit_id, "format": fmt.value, "path": str(target), "bytes": size})
+    else:
+        console.print(escape(f"{'opened' if open_ else 'wrote'} {target} ({size:,} bytes)"))
 
 
 @audit_app.command("list")
 def audit_list(
+    ctx: typer.Context,
     property_id: Annotated[str | None, typer.Option("--property", help="property id")] = None,
-    limit: int = 20,
+    limit: Annotated[int, typer.Option(min=1, help="at most this many, newest first")] = 20,
+    json_: JsonFlag = False,
 ) -> None:
     """List recent audits."""
     params: dict[str, Any] = {"limit": limit}
     if property_id:
         params["property_id"] = property_id
-    with api() as client:
-        console.print(audit_table(client.get("/audits", params=params)))
+    with api(ctx) as client:
+        audits = client.get("/audits", params=params)
+    if json_:
+        print_json(audits)
+    else:
+        console.print(audit_table(audits))
 
 
 @audit_app.command("delete")
-def audit_delete(audit_id: str) -> None:
+def audit_delete(ctx: typer.Context, audit_id: AuditId) -> None:
     """Delete a closed audit with its runs, answers and scores."""
-    with api() as client:
+    with api(ctx) as client:
         client.request("DELETE", f"/audits/{audit_id}")
-        console.print(f"deleted audit {audit_id}")
+    console.print(escape(f"deleted audit {audit_id}"))

@@ -49,6 +49,7 @@ def run_demo(api_url: str, settings: Settings, *, simulator: bool) -> int:
             stats = httpx.get(f"{settings.llmsim_url}/_sim/stats", timeout=5).json()
             calls = f", {stats['requests']} LLM calls (simulated)"
         console.print(f"[bold]Audit wall time:[/bold] {wall:.1f}s{calls}")
+        console.print(f"[bold]Dashboard:[/bold]       {api_url}/app/audits/{audit['audit_id']}")
         console.print(f"[bold]Temporal Web UI:[/bold] {audit['links']['temporal_ui']}")
         console.print(f"[bold]API docs:[/bold]        {api_url}/docs")
         console.print(f"[bold]Insights:[/bold]        {api_url}{audit['links']['insights']}")

@@ -35,6 +35,7 @@ def _serve(stack: Stack, demo: bool, once: bool) -> int:
     print(f"starting the stack (logs in {stack.log_dir}) …", flush=True)
     try:
         stack.start()
+        print(f"  Dashboard        {stack.api_url}/", flush=True)
         print(f"  Temporal Web UI  {s.temporal_ui_url}")
         print(f"  API docs         {stack.api_url}/docs")
         if stack.with_simulator:

@@ -9,16 +9,21 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.markup import escape
-from rich.table import Table
 
-from cli.client import api, console
+from cli.client import api
+from cli.output import JsonFlag, console, print_json
+from cli.render import compact_table
 
 property_app = typer.Typer(help="Property profiles.", no_args_is_help=True)
 
 
 def load_profile(path: Path) -> dict[str, Any]:
-    text = path.read_text()
-    data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    """The profile in a JSON or YAML file; an unreadable one is a usage error, not a traceback."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise typer.BadParameter(f"cannot read {path}: {exc}", param_hint="FILE") from exc
     if not isinstance(data, dict):
         raise typer.BadParameter(f"{path} must hold one property object", param_hint="FILE")
     return data
@@ -26,32 +31,44 @@ def load_profile(path: Path) -> dict[str, Any]:
 
 @property_app.command("add")
 def property_add(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON or YAML profile")],
     generate: Annotated[bool, typer.Option(help="also build the query panel")] = True,
+    json_: JsonFlag = False,
 ) -> None:
-    """Register a property from a profile file (and build its query panel)."""
+    """Register a property from a profile file (and build its query panel).
+
+    --json prints {"property": …, "panel": … or null}: the two answers of the API."""
     profile = load_profile(file)
-    with api() as client:
+    with api(ctx) as client:
         prop = client.post("/properties", json=profile)
-        line = f"property [bold]{escape(prop['name'])}[/bold] {prop['id']}"
-        if generate:
-            panel = client.post(f"/properties/{prop['id']}/queries/generate")
-            line += f" · panel of {panel['total']} queries"
-        console.print(line)
+        panel = client.post(f"/properties/{prop['id']}/queries/generate") if generate else None
+    if json_:
+        print_json({"property": prop, "panel": panel})
+        return
+    line = f"property [bold]{escape(prop['name'])}[/bold] {escape(prop['id'])}"
+    if panel is not None:
+        line += f" · panel of {panel['total']} queries"
+    console.print(line)
 
 
 @property_app.command("list")
-def property_list() -> None:
+def property_list(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """List properties."""
-    with api() as client:
-        table = Table(title="Properties")
-        for col in ("id", "name", "city", "brand domains"):
-            table.add_column(col)
-        for p in client.get("/properties", params={"limit": 200}):
-            table.add_row(
-                p["id"],
-                escape(p["name"]),
-                escape(p["address"]["city"]),
-                escape(", ".join(p["brand_domains"])),
-            )
-        console.print(table)
+    with api(ctx) as client:
+        properties = client.get("/properties", params={"limit": 200})
+    if json_:
+        print_json(properties)
+        return
+    table = compact_table("Properties")
+    table.add_column("id", no_wrap=True)  # an id cut short could not be copied
+    for col in ("name", "city", "brand domains"):
+        table.add_column(col)
+    for p in properties:
+        table.add_row(
+            escape(p["id"]),
+            escape(p["name"]),
+            escape(p["address"]["city"]),
+            escape(", ".join(p["brand_domains"])),
+        )
+    console.print(table)

@@ -60,9 +60,9 @@ def test_cli_adds_starts_follows_shows_and_steers(live: Live, tmp_path: Path) ->
     assert aid in cli(live, "audit", "list", "--property", pid).stdout
 
     closed = cli(live, "audit", "pause", aid)
-    assert closed.returncode == 1 and "409" in closed.stdout
+    assert closed.returncode == 1 and "409" in closed.stderr
     unknown = cli(live, "audit", "show", "00000000-0000-0000-0000-000000000000")
-    assert unknown.returncode == 1 and "404" in unknown.stdout
+    assert unknown.returncode == 1 and "404" in unknown.stderr
     bad_file = tmp_path / "bad.yaml"
     bad_file.write_text("- just\n- a list\n")
     assert cli(live, "property", "add", str(bad_file)).returncode != 0

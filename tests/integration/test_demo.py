@@ -45,4 +45,7 @@ def test_demo_once_runs_an_audit_and_exits_clean(tmp_path: Path) -> None:
         f"http://localhost:{ports['TEMPORAL_UI_PORT']}/namespaces/default/workflows/audit-" in out
     )
     assert f"http://127.0.0.1:{ports['API_PORT']}/docs" in out
+    # The dashboard is the first address a newcomer sees.
+    first_url = next(line for line in out.splitlines() if "http://" in line)
+    assert first_url.split() == ["Dashboard", f"http://127.0.0.1:{ports['API_PORT']}/"]
     assert not any(port_open(p) for p in ports.values()), "a process outlived the demo"
