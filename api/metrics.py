@@ -54,7 +54,7 @@ class ApiMetrics:
         )
         self.audits_started = Counter(
             "propertyaudit_api_audits_started",
-            "audits started through POST /audits (idempotent repeats not counted), by mode",
+            "audits started by the API or the dashboard (idempotent repeats not counted), by mode",
             ["mode"],
             registry=self.registry,
         )

@@ -17,7 +17,7 @@ from api.ratelimit import paid_work
 from api.schemas import AuditCreate, AuditStarted, AuditState
 from api.services.audits import audit_state, started_body, state_from_db
 from api.services.signals import signal_audit
-from api.services.starting import Refused, audit_request, open_or_reuse, start_or_withdraw
+from api.services.starting import begin_audit
 from contracts.status import FINAL_AUDIT_STATUSES
 from db import audits as audit_store
 from db.models import Audit, Property
@@ -38,19 +38,10 @@ async def start_audit(
     """Start an audit (one SurfaceRun per surface) and return at once. Without a budget the
     deployment's default applies (`DEFAULT_MAX_COST_USD`); none may exceed its limit."""
     prop = await property_or_404(session, body.property_id, caller)
-    if idempotency_key:
-        existing = await audit_store.find_by_idempotency_key(session, prop.id, idempotency_key)
-        if existing is not None:
-            return started_body(settings, existing)
-    try:
-        request = audit_request(settings, prop.id, body, idempotency_key)
-    except Refused as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
-    audit, created = await open_or_reuse(session, request)
-    if created:
-        await start_or_withdraw(session, temporal, audit, prop, paused=body.paused)
-        metrics.audits_started.labels(mode=request.mode).inc()
-    return started_body(settings, audit)
+    started = await begin_audit(session, temporal, settings, prop, body, idempotency_key)
+    if started.created:
+        metrics.audits_started.labels(mode=started.mode).inc()
+    return started_body(settings, started.audit)
 
 
 @router.get("")

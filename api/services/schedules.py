@@ -27,7 +27,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import temporal_down
 from api.schemas import ScheduleIn, ScheduleOut
-from api.services.starting import budget, resolve
+from api.services.starting import Refused, budget, resolve
 from config.settings import Settings
 from contracts.audit import AuditInput
 from contracts.names import AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
@@ -153,3 +153,45 @@ async def describe(temporal: Client, handle: ScheduleHandle, property_id: uuid.U
         ],
         audits_started=desc.info.num_actions,
     )
+
+
+async def set_schedule(
+    temporal: Client, settings: Settings, prop: Property, body: ScheduleIn
+) -> ScheduleOut:
+    """Create or replace the property's recurring audit and read it back: 422 without exactly
+    one of an interval or a cron expression, or for audits the settings refuse."""
+    if (body.interval_minutes is None) == (body.cron is None):
+        raise HTTPException(status_code=422, detail="give exactly one of interval_minutes or cron")
+    try:
+        schedule = recurring_audit(settings, prop, body)
+    except Refused as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    handle = await save_schedule(temporal, prop.id, schedule)
+    return await describe(temporal, handle, prop.id)
+
+
+async def read_schedule(temporal: Client, property_id: uuid.UUID) -> ScheduleOut:
+    """The property's schedule: 404 when it has none, 503 when Temporal cannot be reached."""
+    handle = temporal.get_schedule_handle(schedule_id(property_id))
+    try:
+        return await describe(temporal, handle, property_id)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise HTTPException(status_code=404, detail="this property has no schedule") from exc
+        raise temporal_down() from exc
+
+
+async def pause_schedule(temporal: Client, property_id: uuid.UUID, paused: bool) -> ScheduleOut:
+    """Pause or unpause the property's schedule, keeping its note; 404 when it has none."""
+    current = await read_schedule(temporal, property_id)
+    handle = temporal.get_schedule_handle(current.schedule_id)
+    try:
+        if paused:
+            await handle.pause(note=current.note)
+        else:
+            await handle.unpause(note=current.note)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise HTTPException(status_code=404, detail="this property has no schedule") from exc
+        raise temporal_down() from exc
+    return await read_schedule(temporal, property_id)

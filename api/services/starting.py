@@ -167,3 +167,35 @@ async def start_or_withdraw(
         raise HTTPException(
             status_code=503, detail=UNAVAILABLE, headers={"Retry-After": "5"}
         ) from exc
+
+
+class Started(NamedTuple):
+    audit: Audit
+    created: bool  # False: an earlier start with the same idempotency key
+    mode: str
+
+
+async def begin_audit(
+    session: AsyncSession,
+    temporal: Client,
+    settings: Settings,
+    prop: Property,
+    body: AuditCreate,
+    idempotency_key: str | None = None,
+) -> Started:
+    """Start an audit of `prop` as `body` asks (the API's POST /audits and the dashboard's
+    Start audit): the audit an earlier start with the same key made, else a new one with its
+    workflow. 422 when the settings refuse it, 409 without active questions, 503 (nothing
+    kept) when Temporal cannot be reached."""
+    if idempotency_key:
+        existing = await audit_store.find_by_idempotency_key(session, prop.id, idempotency_key)
+        if existing is not None:
+            return Started(existing, False, existing.mode)
+    try:
+        request = audit_request(settings, prop.id, body, idempotency_key)
+    except Refused as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    audit, created = await open_or_reuse(session, request)
+    if created:
+        await start_or_withdraw(session, temporal, audit, prop, paused=body.paused)
+    return Started(audit, created, request.mode)
