@@ -1,7 +1,7 @@
 # One image for the API, the workers, the simulator and migrations; docker-compose.yml picks the
 # command:
 #   uvicorn api.main:app --host 0.0.0.0 --port 8000   (the default)
-#   python worker.py [--queues property-audit|llm-openai|llm-claude,…]
+#   python worker.py [--queues property-audit|llm-openai|llm-claude|llm-gemini|llm-perplexity,…]
 #   python -m llmsim
 #   alembic upgrade head
 FROM python:3.11.11-slim-bookworm

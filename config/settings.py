@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,14 +19,43 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 
 from config.egress import EgressPolicy
-from surfaces.capabilities import TokenParam
-from surfaces.config import SurfaceConfig
+from surfaces.capabilities import TokenParam, WebSearchStyle
+from surfaces.config import Provider, SurfaceConfig
 
+# The surfaces of an audit that names none, unless DEFAULT_SURFACES says otherwise.
 DEFAULT_SURFACES = ("openai", "claude")
 
 
+@dataclass(frozen=True)
+class BuiltIn:
+    """A surface this project knows. Its model, limits and key come from settings named after
+    it: GEO_<NAME>_MODEL, LLM_MAX_CONCURRENCY_<NAME>, LLM_MAX_RPS_<NAME>, and the key and
+    endpoint variables the provider's own SDK documents."""
+
+    provider: Provider
+    key_field: str
+    base_url_field: str
+    # What the SDK appends its paths to, under LLMSIM_URL, in simulator mode.
+    simulator_root: str
+    web_search: WebSearchStyle
+
+
+BUILT_IN: dict[str, BuiltIn] = {
+    "openai": BuiltIn("openai", "openai_api_key", "openai_base_url", "/v1", "responses_tool"),
+    "claude": BuiltIn("anthropic", "anthropic_api_key", "anthropic_base_url", "", "server_tool"),
+    "gemini": BuiltIn("google", "gemini_api_key", "gemini_base_url", "", "google_search"),
+    "perplexity": BuiltIn(
+        "perplexity", "perplexity_api_key", "perplexity_base_url", "/v1", "always"
+    ),
+}
+# Extra surfaces may take the place of the built-ins added later (Perplexity and Gemini used to
+# be configured as extras), never of the original two.
+RESERVED_SURFACES = ("openai", "claude")
+
+
 class ExtraSurface(BaseModel):
-    """Any OpenAI-compatible engine: Perplexity, Gemini's compatible endpoint, vLLM, Ollama…"""
+    """Any OpenAI-compatible engine: vLLM, Ollama, a gateway… (Perplexity and Gemini are built
+    in; an extra of their name takes their place)."""
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,30}$")]
     base_url: str
@@ -51,6 +81,8 @@ class ExtraSurface(BaseModel):
 SECRET_FIELDS = (
     "openai_api_key",
     "anthropic_api_key",
+    "gemini_api_key",
+    "perplexity_api_key",
     "propertyaudit_api_key",
     "temporal_api_key",
     "database_url",
@@ -122,12 +154,22 @@ class Settings(BaseSettings):
 
     openai_api_key: SecretStr | None = None
     anthropic_api_key: SecretStr | None = None
+    gemini_api_key: SecretStr | None = None
+    perplexity_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     anthropic_base_url: str | None = None
+    gemini_base_url: str | None = None  # unset: the SDK's own (generativelanguage.googleapis.com)
+    perplexity_base_url: str = "https://api.perplexity.ai"
     llm_backend: Literal["auto", "simulator", "live"] = "auto"
+    # A comma list: the surfaces of an audit that names none (an extra's `default` adds it too).
+    default_surfaces: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_SURFACES)
+    )
 
     geo_openai_model: str = "gpt-5.5"
     geo_claude_model: str = "claude-sonnet-5-5"
+    geo_gemini_model: str = "gemini-2.5-flash"
+    geo_perplexity_model: str = "sonar-pro"
     geo_audit_mode: Literal["structured", "natural"] = "structured"
     geo_enable_web_search: bool = False
 
@@ -160,8 +202,12 @@ class Settings(BaseSettings):
     llm_max_rps: float = 0.0
     llm_max_concurrency_openai: int | None = None
     llm_max_concurrency_claude: int | None = None
+    llm_max_concurrency_gemini: int | None = None
+    llm_max_concurrency_perplexity: int | None = None
     llm_max_rps_openai: float | None = None
     llm_max_rps_claude: float | None = None
+    llm_max_rps_gemini: float | None = None
+    llm_max_rps_perplexity: float | None = None
     llm_timeout_s: float = 90.0
     # A surface run asks this many questions between two chances to continue as new, and does
     # once its history passes this many events (kept far below Temporal's limits).
@@ -174,12 +220,12 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"  # json: one object per line (config/logs.py)
     log_level: str = "INFO"
     # JSON list of ExtraSurface objects, e.g.
-    # [{"name": "perplexity", "base_url": "https://api.perplexity.ai", "model": "sonar-pro",
-    #   "key_env": "PERPLEXITY_API_KEY"}]
+    # [{"name": "local", "base_url": "http://localhost:11434/v1", "model": "llama3.3",
+    #   "key_env": "LOCAL_API_KEY"}]
     extra_surfaces: list[ExtraSurface] = Field(default_factory=list)
     _extra_keys: dict[str, str] = PrivateAttr(default_factory=dict)
 
-    @field_validator("webhook_allow", mode="before")
+    @field_validator("webhook_allow", "default_surfaces", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -208,8 +254,15 @@ class Settings(BaseSettings):
         if self.llm_max_concurrency < 1:
             raise ValueError("LLM_MAX_CONCURRENCY must be at least 1")
         names = [s.name for s in self.extra_surfaces]
-        if len(set(names)) != len(names) or set(names) & set(DEFAULT_SURFACES):
+        if len(set(names)) != len(names) or set(names) & set(RESERVED_SURFACES):
             raise ValueError("EXTRA_SURFACES names must be unique and not openai or claude")
+        unknown = sorted(set(self.default_surfaces) - {*BUILT_IN, *names})
+        if unknown or not self.default_surfaces:
+            # A typo would otherwise leave audits that name no surface with fewer than meant.
+            raise ValueError(
+                f"DEFAULT_SURFACES {unknown or '(empty)'}: not configured surfaces; "
+                f"configured: {', '.join([*BUILT_IN, *names])}"
+            )
         # Keys are read here, once, like every other setting; they stay out of payloads.
         self._extra_keys = {
             s.name: os.environ.get(s.key_env) or read_secret_file(s.key_env) or ""
@@ -228,35 +281,30 @@ class Settings(BaseSettings):
     def surface_configs(self) -> dict[str, SurfaceConfig]:
         """The configured surfaces; in simulator mode their SDKs point at llmsim."""
         sim = self.llmsim_url.rstrip("/")
-        openai_sim = self._simulated(self.openai_api_key)
-        claude_sim = self._simulated(self.anthropic_api_key)
-        return {
-            "openai": SurfaceConfig(
-                name="openai",
-                provider="openai",
-                model=self.geo_openai_model,
-                base_url=f"{sim}/v1" if openai_sim else self.openai_base_url,
-                api_key=SecretStr("llmsim") if openai_sim else self.openai_api_key,
-                simulator=openai_sim,
-                max_concurrency=self.llm_max_concurrency_openai or self.llm_max_concurrency,
-                max_rps=self._rps(self.llm_max_rps_openai),
-                timeout_s=self.llm_timeout_s,
-                web_search="responses_tool",
-            ),
-            "claude": SurfaceConfig(
-                name="claude",
-                provider="anthropic",
-                model=self.geo_claude_model,
-                base_url=sim if claude_sim else self.anthropic_base_url,
-                api_key=SecretStr("llmsim") if claude_sim else self.anthropic_api_key,
-                simulator=claude_sim,
-                max_concurrency=self.llm_max_concurrency_claude or self.llm_max_concurrency,
-                max_rps=self._rps(self.llm_max_rps_claude),
-                timeout_s=self.llm_timeout_s,
-                web_search="server_tool",
-            ),
-            **{extra.name: self._extra_config(extra, sim) for extra in self.extra_surfaces},
-        }
+        configs = {name: self._built_in_config(name, row, sim) for name, row in BUILT_IN.items()}
+        # An extra of a built-in's name replaces it, in the same place.
+        configs.update(
+            {extra.name: self._extra_config(extra, sim) for extra in self.extra_surfaces}
+        )
+        return configs
+
+    def _built_in_config(self, name: str, row: BuiltIn, sim: str) -> SurfaceConfig:
+        key: SecretStr | None = getattr(self, row.key_field)
+        simulated = self._simulated(key)
+        concurrency: int | None = getattr(self, f"llm_max_concurrency_{name}")
+        return SurfaceConfig(
+            name=name,
+            provider=row.provider,
+            model=getattr(self, f"geo_{name}_model"),
+            base_url=sim + row.simulator_root if simulated else getattr(self, row.base_url_field),
+            api_key=SecretStr("llmsim") if simulated else key,
+            simulator=simulated,
+            max_concurrency=concurrency or self.llm_max_concurrency,
+            max_rps=self._rps(getattr(self, f"llm_max_rps_{name}")),
+            timeout_s=self.llm_timeout_s,
+            default=name in self.default_surfaces,
+            web_search=row.web_search,
+        )
 
     def _extra_config(self, extra: ExtraSurface, sim: str) -> SurfaceConfig:
         key = self._extra_keys.get(extra.name) or None
@@ -271,7 +319,7 @@ class Settings(BaseSettings):
             max_concurrency=extra.max_concurrency or self.llm_max_concurrency,
             max_rps=self._rps(extra.max_rps),
             timeout_s=self.llm_timeout_s,
-            default=extra.default,
+            default=extra.default or extra.name in self.default_surfaces,
             input_per_mtok=extra.input_per_mtok,
             output_per_mtok=extra.output_per_mtok,
             search_per_k=extra.search_per_k,

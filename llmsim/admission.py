@@ -1,9 +1,9 @@
 """Whether a request is answered: its body, its credential, the refusals and the latency.
 
-A refusal (400, 401, 429, 5xx) is counted and answered in the API's own error format, so the
-official SDKs raise the same exceptions they raise against the real providers. The faults are
-drawn from one generator in a fixed order (rpm, fault, server error status, latency), so a seed
-replays the same run.
+A refusal (400, 401, 429, 5xx) is counted and answered in the API's own error format
+(`llmsim.refusals`), so the official SDKs raise the same exceptions they raise against the real
+providers. The faults are drawn from one generator in a fixed order (rpm, fault, server error
+status, latency), so a seed replays the same run.
 """
 
 from __future__ import annotations
@@ -18,28 +18,8 @@ from fastapi.responses import JSONResponse
 
 from llmsim.apis import Api
 from llmsim.faults import latency_s, pick_fault
+from llmsim.refusals import SERVER_ERRORS, Refusal, bad_key, bad_request, rate_limited, server_error
 from llmsim.state import SimState
-
-BAD_BODY = "request body must be a JSON object with a model"
-RATE_LIMITED = "Rate limit reached for {model} (simulated)"
-# status -> (message, type, code) as OpenAI words a refusal.
-OPENAI_ERRORS: dict[int, tuple[str, str, str | None]] = {
-    400: (BAD_BODY, "invalid_request_error", None),
-    401: ("Incorrect API key provided (simulated).", "invalid_request_error", "invalid_api_key"),
-    429: (RATE_LIMITED, "requests", "rate_limit_exceeded"),
-    500: ("The server had an error (simulated)", "server_error", None),
-    503: ("The server had an error (simulated)", "server_error", None),
-}
-# status -> (message, type) as Anthropic words a refusal; 529 is its "overloaded".
-ANTHROPIC_ERRORS: dict[int, tuple[str, str]] = {
-    400: (BAD_BODY, "invalid_request_error"),
-    401: ("invalid x-api-key (simulated)", "authentication_error"),
-    429: (RATE_LIMITED, "rate_limit_error"),
-    500: ("Overloaded (simulated)", "api_error"),
-    529: ("Overloaded (simulated)", "overloaded_error"),
-}
-# The server errors each provider answers with, drawn at random for an `error` fault.
-SERVER_ERRORS = {"openai": (500, 503), "anthropic": (529, 500)}
 
 
 @dataclass(frozen=True)
@@ -54,20 +34,6 @@ class Admitted:
     hung_up: bool = False
 
 
-def error_body(api: Api, status: int, model: str) -> dict[str, Any]:
-    if api.dialect == "anthropic":
-        message, kind = ANTHROPIC_ERRORS[status]
-        return {"type": "error", "error": {"type": kind, "message": message.format(model=model)}}
-    message, kind, code = OPENAI_ERRORS[status]
-    error = {"message": message.format(model=model), "type": kind, "param": None, "code": code}
-    return {"error": error}
-
-
-def _retry_after(seconds: float) -> str:
-    """Seconds as the shortest decimal (7, 1.5, 0.125): what the SDKs parse as a float."""
-    return f"{max(seconds, 0.0):.3f}".rstrip("0").rstrip(".")
-
-
 async def _json_body(request: Request) -> Any:
     try:
         return await request.json()
@@ -76,8 +42,14 @@ async def _json_body(request: Request) -> Any:
 
 
 def _credential(request: Request) -> str:
+    """The key, wherever its provider's SDK puts it (Google's: a header or `?key=`)."""
     bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
-    return request.headers.get("x-api-key") or bearer
+    return (
+        request.headers.get("x-api-key")
+        or request.headers.get("x-goog-api-key")
+        or request.query_params.get("key")
+        or bearer
+    )
 
 
 async def admit(state: SimState, request: Request, api: Api) -> Admitted | JSONResponse:
@@ -85,26 +57,30 @@ async def admit(state: SimState, request: Request, api: Api) -> Admitted | JSONR
     body = await _json_body(request)
     surface = request.headers.get("x-llmsim-surface", api.default_surface)
     state.saw_credential(_credential(request))
-    model = str(body.get("model", "")) if isinstance(body, dict) else ""
+    model = api.model(body if isinstance(body, dict) else {}, dict(request.path_params))
     cfg = state.config
 
-    def refuse(status: int, headers: dict[str, str] | None = None) -> JSONResponse:
-        state.count(api.name, model, surface, status)
-        return JSONResponse(error_body(api, status, model), status_code=status, headers=headers)
+    def refuse(refusal: Refusal) -> JSONResponse:
+        state.count(api.name, model, surface, refusal.status)
+        return JSONResponse(refusal.body, status_code=refusal.status, headers=refusal.headers)
 
     if not isinstance(body, dict) or not model:
-        return refuse(400)
+        return refuse(bad_request(api.dialect, model))
     if surface in cfg.auth_fail:
-        return refuse(401)
+        return refuse(bad_key(api.dialect, model))
+    unsupported = api.refuses(body, model)
+    if unsupported:
+        return refuse(bad_request(api.dialect, model, unsupported))
     wait = state.rpm.admit(model, cfg.rpm)
     fault = pick_fault(cfg, state.rng)
     if wait is not None or fault == "rate_limit":
         state.count_fault("rpm" if wait is not None else "rate_limit")
-        retry_after = wait if wait is not None else cfg.retry_after_s
-        return refuse(429, {"retry-after": _retry_after(retry_after)})
+        return refuse(rate_limited(api.dialect, model, cfg.retry_after_s if wait is None else wait))
     if fault == "error":
         state.count_fault("error")
-        return refuse(state.rng.choice(SERVER_ERRORS[api.dialect]))
+        return refuse(
+            server_error(api.dialect, state.rng.choice(SERVER_ERRORS[api.dialect]), model)
+        )
     delay = latency_s(cfg, state.rng)
     if fault == "slow":
         delay = max(delay, cfg.slow_ms / 1000)

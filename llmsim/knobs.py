@@ -26,7 +26,8 @@ class SimConfig(BaseSettings):
     slow_ms: float = Field(default=150_000.0, ge=0)
     rpm: int = Field(default=0, ge=0)
     retry_after_s: float = Field(default=1.0, ge=0)
-    # A comma list (or JSON list) of surfaces answered 401.
+    # A comma list (or JSON list) of surfaces whose key is refused: 401, or Gemini's 400
+    # API_KEY_INVALID.
     auth_fail: Annotated[list[str], NoDecode] = Field(default_factory=list)
     seed: int = 42
     # A model that misreports its own answer: positions that disagree with the list's order,

@@ -1,7 +1,8 @@
-"""The simulator's HTTP routes: the providers' wire APIs under `/v1`, its controls under `/_sim`.
+"""The simulator's HTTP routes: the providers' wire APIs, its controls under `/_sim`.
 
-The wire APIs are OpenAI Chat Completions, OpenAI Responses and Anthropic Messages; each request
-is admitted (`llmsim.admission`), answered (`llmsim.replies`) and counted (`llmsim.state`).
+The wire APIs are OpenAI Chat Completions and Responses (also Perplexity's), Anthropic Messages
+under `/v1`, and Gemini's `generateContent` under `/v1beta` (and `/v1`); each request is
+admitted (`llmsim.admission`), answered (`llmsim.replies`) and counted (`llmsim.state`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from llmsim.admission import admit
-from llmsim.apis import CHAT, MESSAGES, RESPONSES, Api
+from llmsim.apis import CHAT, GEMINI, MESSAGES, RESPONSES, Api
 from llmsim.knobs import SimConfig
 from llmsim.replies import Ask, reply
 from llmsim.state import SimState
@@ -36,7 +37,7 @@ async def _answer(state: SimState, request: Request, api: Api) -> JSONResponse:
         return admitted
     model = admitted.model
     prompt = api.prompt(admitted.body)
-    searched = api.searches(admitted.body, model)
+    searched = api.searches(admitted.body, model, admitted.surface)
     ask = Ask(
         prompt=prompt,
         model=model,
@@ -68,6 +69,12 @@ def _serve_wire_apis(app: FastAPI, state: SimState) -> None:
     @app.post("/v1/messages")
     async def messages(request: Request) -> JSONResponse:
         return await answer(state, request, MESSAGES)
+
+    # google-genai asks v1beta when told to (as the Gemini adapter is), and v1 by default.
+    @app.post("/v1beta/models/{model}:generateContent")
+    @app.post("/v1/models/{model}:generateContent")
+    async def generate_content(request: Request) -> JSONResponse:
+        return await answer(state, request, GEMINI)
 
 
 def _serve_controls(app: FastAPI, state: SimState) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def tokens(text: str) -> int:
@@ -164,4 +165,70 @@ def openai_response(
             "input_tokens_details": {"cached_tokens": 0},
             "output_tokens_details": {"reasoning_tokens": 0},
         },
+    }
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _grounding_supports(text: str, sources: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Each source supporting the stretch of text that shows it (its URL, else its title), in
+    UTF-8 byte offsets as Gemini counts them; a source the text never shows supports nothing."""
+    supports = []
+    for i, (url, title) in enumerate(sources):
+        for needle in (url, title):
+            at = text.find(needle) if needle else -1
+            if at >= 0:
+                start = len(text[:at].encode())
+                supports.append(
+                    {
+                        "segment": {
+                            "startIndex": start,
+                            "endIndex": start + len(needle.encode()),
+                            "text": needle,
+                        },
+                        "groundingChunkIndices": [i],
+                    }
+                )
+                break
+    return supports
+
+
+def gemini_response(
+    model: str, prompt: str, text: str, sources: list[tuple[str, str]], searched: bool
+) -> dict[str, Any]:
+    """A `generateContent` body; grounded with Google Search when `searched`. Gemini thinks
+    before answering (thought tokens bill as output) and reads search results into its prompt
+    (tool-use tokens bill as input): both are reported apart, as the API does."""
+    candidate: dict[str, Any] = {
+        "content": {"role": "model", "parts": [{"text": text}]},
+        "finishReason": "STOP",
+        "index": 0,
+    }
+    p, c = tokens(prompt), tokens(text)
+    thoughts = c // 2
+    usage: dict[str, Any] = {
+        "promptTokenCount": p,
+        "candidatesTokenCount": c,
+        "thoughtsTokenCount": thoughts,
+        "totalTokenCount": p + c + thoughts,
+    }
+    if searched:
+        # Gemini titles a grounding chunk with its site's domain.
+        sources = [(url, _site(url) or title) for url, title in sources]
+        candidate["groundingMetadata"] = {
+            "webSearchQueries": [prompt[:120]],
+            "groundingChunks": [{"web": {"uri": url, "title": title}} for url, title in sources],
+            "groundingSupports": _grounding_supports(text, sources),
+        }
+        read = sum(tokens(url + title) for url, title in sources)
+        usage["toolUsePromptTokenCount"] = read
+        usage["totalTokenCount"] += read
+    return {
+        "candidates": [candidate],
+        "usageMetadata": usage,
+        "modelVersion": model,
+        "responseId": f"sim-{uuid.uuid4().hex[:20]}",
     }

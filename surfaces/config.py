@@ -8,7 +8,8 @@ from pydantic import BaseModel, SecretStr
 
 from surfaces.capabilities import Capabilities, ModelInfo, TokenParam, WebSearchStyle, model_info
 
-Provider = Literal["openai", "anthropic"]
+# Which adapter speaks to the surface: the SDK family and, for Perplexity, its dialect of it.
+Provider = Literal["openai", "anthropic", "google", "perplexity"]
 T = TypeVar("T")
 
 
@@ -27,8 +28,8 @@ class SurfaceConfig(BaseModel):
     input_per_mtok: float | None = None
     output_per_mtok: float | None = None
     search_per_k: float | None = None
-    # OpenAI's and Anthropic's own APIs search with their tools; an OpenAI-compatible engine
-    # gets no tool it has not declared.
+    # OpenAI's, Anthropic's and Google's own APIs search with their tools; Perplexity searches
+    # on every call; an OpenAI-compatible engine gets no tool it has not declared.
     web_search: WebSearchStyle = "none"
     json_schema: bool | None = None
     temperature: bool | None = None
@@ -39,12 +40,21 @@ class SurfaceConfig(BaseModel):
         SDKs insist on one; Temporal owns retries so every attempt is visible in the workflow's
         history; the simulator learns which surface is calling from a header."""
         return {
-            "api_key": self.api_key.get_secret_value() if self.api_key else "unset",
+            "api_key": self.key,
             "base_url": self.base_url,
             "max_retries": 0,
             "timeout": self.timeout_s,
-            "default_headers": {"x-llmsim-surface": self.name} if self.simulator else None,
+            "default_headers": self.simulator_headers or None,
         }
+
+    @property
+    def key(self) -> str:
+        return self.api_key.get_secret_value() if self.api_key else "unset"
+
+    @property
+    def simulator_headers(self) -> dict[str, str]:
+        """What tells the simulator which surface calls; nothing for a real provider."""
+        return {"x-llmsim-surface": self.name} if self.simulator else {}
 
     @property
     def pricing(self) -> ModelInfo:

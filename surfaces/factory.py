@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from surfaces.anthropic_surface import AnthropicSurface
 from surfaces.base import Surface
-from surfaces.config import SurfaceConfig
+from surfaces.config import Provider, SurfaceConfig
+from surfaces.gemini_surface import GeminiSurface
 from surfaces.openai_surface import OpenAISurface
+from surfaces.perplexity_surface import PerplexitySurface
+
+ADAPTERS: dict[Provider, type[AnthropicSurface | GeminiSurface | OpenAISurface]] = {
+    "openai": OpenAISurface,
+    "anthropic": AnthropicSurface,
+    "google": GeminiSurface,
+    "perplexity": PerplexitySurface,
+}
 
 
 def build_surface(config: SurfaceConfig) -> Surface:
-    if config.provider == "anthropic":
-        return AnthropicSurface(config)
-    return OpenAISurface(config)
+    return ADAPTERS[config.provider](config)

@@ -30,14 +30,7 @@ class OpenAISurface(SdkSurface):
         if caps.temperature and prompt.temperature is not None:
             kwargs["temperature"] = prompt.temperature
         if prompt.json_schema is not None and caps.json_schema:
-            kwargs["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": prompt.schema_name,
-                    "strict": True,
-                    "schema": prompt.json_schema,
-                },
-            }
+            kwargs["response_format"] = self.response_format(prompt.json_schema, prompt.schema_name)
         response = await self._client.chat.completions.create(
             model=self.model,
             messages=[
@@ -61,6 +54,13 @@ class OpenAISurface(SdkSurface):
             # An engine that always searches bills each request as one search.
             web_searches=1 if caps.web_search == "always" else 0,
         )
+
+    def response_format(self, schema: dict[str, object], name: str) -> dict[str, object]:
+        """Chat Completions' strict structured output, in OpenAI's words."""
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": name, "strict": True, "schema": schema},
+        }
 
     async def _responses(self, prompt: Prompt) -> Completion:
         kwargs: dict[str, Any] = {}

@@ -134,7 +134,12 @@ def test_worker_commands_poll_real_task_queues() -> None:
 
 
 def test_provider_keys_only_reach_their_own_llm_worker() -> None:
-    keys = {"OPENAI_API_KEY": "llm-openai", "ANTHROPIC_API_KEY": "llm-claude"}
+    keys = {
+        "OPENAI_API_KEY": "llm-openai",
+        "ANTHROPIC_API_KEY": "llm-claude",
+        "GEMINI_API_KEY": "llm-gemini",
+        "PERPLEXITY_API_KEY": "llm-perplexity",
+    }
     for name in APP:
         env = SERVICES[name].get("environment", {})
         for key, owner in keys.items():

@@ -27,7 +27,10 @@ PROFILE = PropertyProfile(
 SURFACES: dict[str, tuple[Provider, str, str, WebSearchStyle]] = {
     "openai": ("openai", "gpt-5.5", "/v1", "responses_tool"),
     "claude": ("anthropic", "claude-sonnet-5-5", "", "server_tool"),
+    "gemini": ("google", "gemini-2.5-flash", "", "google_search"),
+    "perplexity": ("perplexity", "sonar-pro", "/v1", "always"),
 }
+ALL = list(SURFACES)
 
 
 def surface(sim: SimServer, name: str):  # type: ignore[no-untyped-def]
@@ -56,7 +59,7 @@ async def failure(sim: SimServer, name: str) -> ApplicationError:
     return to_application_error(info.value, name)
 
 
-@pytest.mark.parametrize("name", ["openai", "claude"])
+@pytest.mark.parametrize("name", ALL)
 async def test_answer_and_usage(sim: SimServer, name: str) -> None:
     adapter = surface(sim, name)
     completion = await adapter.complete(structured_prompt(PROFILE, "AMLI Aero reviews"))
@@ -67,7 +70,8 @@ async def test_answer_and_usage(sim: SimServer, name: str) -> None:
     assert sim.stats()["by_surface_status"] == {f"{name}:200": 1}
 
 
-@pytest.mark.parametrize("name", ["openai", "claude"])
+# Gemini's bad key is a 400 (tests/surfaces/test_gemini.py).
+@pytest.mark.parametrize("name", ["openai", "claude", "perplexity"])
 async def test_401_is_non_retryable_auth_error(sim: SimServer, name: str) -> None:
     sim.configure(auth_fail=[name])
     err = await failure(sim, name)
@@ -75,7 +79,7 @@ async def test_401_is_non_retryable_auth_error(sim: SimServer, name: str) -> Non
     assert "401" in str(err) and name in str(err)
 
 
-@pytest.mark.parametrize("name", ["openai", "claude"])
+@pytest.mark.parametrize("name", ALL)
 async def test_429_is_retryable_after_the_servers_delay(sim: SimServer, name: str) -> None:
     sim.configure(rate_limit_rate=1.0, retry_after_s=7)
     err = await failure(sim, name)
@@ -83,7 +87,7 @@ async def test_429_is_retryable_after_the_servers_delay(sim: SimServer, name: st
     assert err.next_retry_delay == timedelta(seconds=7)
 
 
-@pytest.mark.parametrize("name", ["openai", "claude"])
+@pytest.mark.parametrize("name", ALL)
 async def test_5xx_and_529_are_retryable(sim: SimServer, name: str) -> None:
     sim.configure(error_rate=1.0)
     err = await failure(sim, name)
@@ -146,7 +150,15 @@ def test_retry_after_parsing(headers: dict[str, str], seconds: float | None) -> 
     assert retry_after_seconds(headers) == seconds
 
 
-@pytest.mark.parametrize(("name", "api"), [("openai", "responses"), ("claude", "messages")])
+@pytest.mark.parametrize(
+    ("name", "api"),
+    [
+        ("openai", "responses"),
+        ("claude", "messages"),
+        ("gemini", "gemini"),
+        ("perplexity", "chat.completions"),
+    ],
+)
 async def test_web_search_sources_are_parsed(sim: SimServer, name: str, api: str) -> None:
     from surfaces.prompts import natural_prompt
 
@@ -167,7 +179,7 @@ async def test_web_search_sources_are_parsed(sim: SimServer, name: str, api: str
     assert sim.stats()["by_api"] == {api: 1}
 
 
-@pytest.mark.parametrize("name", ["openai", "claude"])
+@pytest.mark.parametrize("name", ALL)
 async def test_structured_with_web_search_keeps_json_and_sources(sim: SimServer, name: str) -> None:
     adapter = surface(sim, name)
     prompt = structured_prompt(PROFILE, "Best apartments in San Diego").model_copy(
