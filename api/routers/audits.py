@@ -14,8 +14,9 @@ from api.lookups import audit_or_404, property_or_404
 from api.metrics import MetricsDep
 from api.paging import Limit, Offset, paged
 from api.ratelimit import paid_work
-from api.schemas import AuditCreate, AuditStarted, AuditState
+from api.schemas import AuditCreate, AuditEstimate, AuditStarted, AuditState
 from api.services.audits import audit_state, started_body, state_from_db
+from api.services.estimating import estimate_audit
 from api.services.signals import signal_audit
 from api.services.starting import begin_audit
 from contracts.status import FINAL_AUDIT_STATUSES
@@ -33,11 +34,20 @@ async def start_audit(
     temporal: TemporalDep,
     settings: SettingsDep,
     metrics: MetricsDep,
+    response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> AuditStarted:
+    dry_run: Annotated[
+        bool,
+        Query(description="answer the calls, cost range and time it would take; start nothing"),
+    ] = False,
+) -> AuditStarted | AuditEstimate:
     """Start an audit (one SurfaceRun per surface) and return at once. Without a budget the
-    deployment's default applies (`DEFAULT_MAX_COST_USD`); none may exceed its limit."""
+    deployment's default applies (`DEFAULT_MAX_COST_USD`); none may exceed its limit. With
+    `dry_run=true`: 200 and the estimate, nothing started or stored."""
     prop = await property_or_404(session, body.property_id, caller)
+    if dry_run:
+        response.status_code = status.HTTP_200_OK
+        return await estimate_audit(session, settings, prop, body)
     started = await begin_audit(session, temporal, settings, prop, body, idempotency_key)
     if started.created:
         metrics.audits_started.labels(mode=started.mode).inc()

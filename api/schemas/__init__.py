@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from api.schemas.audits import (
     AuditCreate,
+    AuditEstimate,
     AuditOptions,
     AuditStarted,
     AuditState,
@@ -73,6 +74,7 @@ __all__ = [
     "AnswerPublic",
     "AuditCreate",
     "AuditOptions",
+    "AuditEstimate",
     "AuditStarted",
     "AuditState",
     "BatchStatus",

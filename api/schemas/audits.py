@@ -94,3 +94,43 @@ class AuditState(BaseModel):
     source: Literal["workflow", "database"]
     runs: list[RunState]
     links: dict[str, str]
+
+
+class CostRange(BaseModel):
+    low: float
+    expected: float
+    high: float
+
+
+class SurfaceEstimateOut(BaseModel):
+    surface: str
+    model: str
+    answers: int = Field(description="questions × samples")
+    calls: int = Field(description="LLM calls: two per answer in natural mode, plus the summary")
+    searches: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: CostRange
+    duration_s: float
+    bound_by: Literal["concurrency", "rate limit"]
+    basis: str = Field(description="earlier answers of this property, or the defaults")
+    assumptions: list[str]
+
+
+class AuditEstimate(BaseModel):
+    """What `POST /audits?dry_run=true` answers: nothing started, nothing stored."""
+
+    dry_run: Literal[True] = True
+    property_id: uuid.UUID
+    mode: str
+    web_search: bool
+    samples_per_query: int
+    questions: int
+    calls: int
+    cost_usd: CostRange
+    duration_s: float = Field(description="surfaces run side by side: the slowest one's time")
+    max_cost_usd: float | None
+    within_budget: bool | None = Field(
+        description="whether the high estimate stays under the budget (None: no budget)"
+    )
+    surfaces: list[SurfaceEstimateOut]

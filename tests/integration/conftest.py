@@ -30,9 +30,9 @@ def live(
             LLM_MAX_CONCURRENCY="4",
             # The tests' own webhook listener is on loopback: let alerts reach it on purpose.
             WEBHOOK_ALLOW="127.0.0.1/32",
-            # An OpenAI-compatible engine beside the two defaults (simulated: no key is set).
-            EXTRA_SURFACES='[{"name": "perplexity", "base_url": "https://api.perplexity.ai", '
-            '"model": "sonar-pro", "key_env": "PERPLEXITY_API_KEY_UNSET", "max_concurrency": 3}]',
+            # An OpenAI-compatible engine beside the built-in four (simulated: no key is set).
+            EXTRA_SURFACES='[{"name": "local", "base_url": "http://10.0.0.5:8000/v1", '
+            '"model": "llama-3.3-70b", "key_env": "LOCAL_API_KEY_UNSET", "max_concurrency": 3}]',
         ) as running:
             running.backend = request.param
             yield running

@@ -183,18 +183,18 @@ def _held(live: Live) -> bool:
 def test_an_openai_compatible_engine_runs_as_its_own_surface(live: Live) -> None:
     prop = live.new_property(name="Perplexed Place")
     live.sim.post("/_sim/stats/reset")
-    audit = start(live, {"property_id": prop["id"], "surfaces": ["perplexity", "openai"]})
+    audit = start(live, {"property_id": prop["id"], "surfaces": ["local", "openai"]})
     state = live.wait_audit(audit["audit_id"])
     assert state["status"] == "completed"
     runs = {r["surface"]: r for r in state["runs"]}
-    assert runs["perplexity"]["model"] == "sonar-pro"
-    asked = live.sim_stats()["by_surface"]["perplexity"]
+    assert runs["local"]["model"] == "llama-3.3-70b"
+    asked = live.sim_stats()["by_surface"]["local"]
     assert prop["panel"]["total"] <= asked <= prop["panel"]["total"] + 1  # (+ the summary)
     # Not a default surface: an audit that names none runs openai and claude only.
     default = start(live, {"property_id": prop["id"]})
     assert {r["surface"] for r in default["runs"]} == {"openai", "claude"}
     live.wait_audit(default["audit_id"])
     described = live.temporal(
-        "task-queue", "describe", "--task-queue", "llm-perplexity", "--task-queue-type", "activity"
+        "task-queue", "describe", "--task-queue", "llm-local", "--task-queue-type", "activity"
     )
     assert "worker.py" in described or "@" in described  # a worker polls the engine's own queue

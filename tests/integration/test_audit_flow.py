@@ -200,14 +200,14 @@ def test_no_surface_has_more_calls_in_flight_than_its_limit(live: Live) -> None:
     try:
         body = live.api.post(
             "/audits",
-            json={"property_id": prop["id"], "surfaces": ["openai", "claude", "perplexity"]},
+            json={"property_id": prop["id"], "surfaces": ["openai", "claude", "local"]},
         ).json()
         assert live.wait_audit(body["audit_id"])["status"] == "completed"
     finally:
         live.sim_config(latency_ms=20)
     peak = live.sim_stats()["max_in_flight"]
-    # LLM_MAX_CONCURRENCY=4 for the defaults, max_concurrency 3 for perplexity (conftest).
-    assert peak["openai"] == 4 and peak["claude"] == 4 and peak["perplexity"] == 3, peak
+    # LLM_MAX_CONCURRENCY=4 for the defaults, max_concurrency 3 for the extra engine (conftest).
+    assert peak["openai"] == 4 and peak["claude"] == 4 and peak["local"] == 3, peak
 
 
 def test_the_web_ui_tells_the_story_of_the_audit(live: Live) -> None:

@@ -6,18 +6,24 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Request, sync_playwright
 
 from cli.ports import free_port
 from cli.stack import ROOT
-from tests.integration.chromium import Chromium
+from tests.browser.chromium import launch_args
 from tests.integration.conftest import Live
 
 pytestmark = pytest.mark.slow
-ARTIFACTS = ROOT / ".data" / "test-artifacts"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# Each chart's name, drawn size and number of shapes.
+CHARTS = """() => [...document.querySelectorAll("figure.chart")].map(f => {
+  const s = f.querySelector("svg"); const r = s.getBoundingClientRect();
+  return {name: f.dataset.chart, width: r.width, height: r.height,
+          shapes: s.querySelectorAll("rect, path, circle").length};
+})"""
 
 
 class Webhook:
@@ -53,6 +59,36 @@ def webhook() -> Iterator[Webhook]:
     hook.server.shutdown()
 
 
+def report_in_chromium(url: str) -> tuple[list[dict[str, Any]], bytes, list[str], list[str]]:
+    """The report in headless Chromium (Playwright, on Debian's browser): its charts as drawn,
+    a full-page PNG, every URL the page requested and what it logged as errors.
+
+    Playwright lives only inside this call: while its sync API runs, asyncio.run cannot in this
+    thread (see tests/browser/conftest.py)."""
+    requested: list[str] = []
+    console: list[str] = []
+
+    def on_request(request: Request) -> None:
+        requested.append(request.url)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console.append(message.text)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_args())
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 2000})
+            page.on("request", on_request)
+            page.on("console", on_console)
+            page.goto(url, wait_until="load")
+            charts: list[dict[str, Any]] = page.evaluate(CHARTS)
+            png = page.screenshot(full_page=True)
+        finally:
+            browser.close()
+    return charts, png, requested, console
+
+
 def finished(live: Live, audit_id: str) -> dict[str, Any]:
     live.wait_audit(audit_id)
     live.wait_for("summary", lambda: live.api.get(f"/audits/{audit_id}/insights").json()["summary"])
@@ -60,7 +96,7 @@ def finished(live: Live, audit_id: str) -> dict[str, Any]:
 
 
 def test_two_audits_give_insights_trends_recommendations_and_reports(
-    live: Live, webhook: Webhook, tmp_path: Path
+    live: Live, webhook: Webhook, request: pytest.FixtureRequest
 ) -> None:
     prop = live.new_property(name="Reporting Ridge", alert_webhook_url=webhook.url)
     pid = prop["id"]
@@ -127,17 +163,9 @@ def test_two_audits_give_insights_trends_recommendations_and_reports(
     assert "kozea.github.io" not in html.text
     print(f"\nreport sizes: html {len(html.content):,} bytes, markdown {len(markdown.content):,}")
 
-    chromium = Chromium(tmp_path / "chromium")
-    try:
-        charts, png, requested = chromium.inspect(
-            f"{live.stack.api_url}/audits/{second}/report",
-            "JSON.stringify([...document.querySelectorAll('figure.chart')].map(f => {"
-            " const s = f.querySelector('svg'); const r = s.getBoundingClientRect();"
-            " return {name: f.dataset.chart, width: r.width, height: r.height,"
-            " shapes: s.querySelectorAll('rect, path, circle').length}; }))",
-        )
-    finally:
-        chromium.close()
+    charts, png, requested, console = report_in_chromium(
+        f"{live.stack.api_url}/audits/{second}/report"
+    )
     assert {c["name"] for c in charts} == {
         "scorecard",
         "visibility_by_type",
@@ -146,8 +174,15 @@ def test_two_audits_give_insights_trends_recommendations_and_reports(
     }
     assert all(c["width"] > 100 and c["height"] > 100 and c["shapes"] > 5 for c in charts)
     assert requested and all(u.startswith(live.stack.api_url) for u in requested)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / f"report-{live.backend}.png").write_bytes(png)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{request.node.originalname}-report-{live.backend}.png"
+    shot.write_bytes(png)
+    print(f"SCREENSHOT {shot}")
+    # pygal's inline scripts (tooltips) are refused by the report's own CSP: logged, not failed.
+    print(
+        f"report console errors: {len(console)}"
+        + (f", first: {console[0][:90]}" if console else "")
+    )
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
     purged = live.api.post(f"/properties/{pid}/runs/purge", json={"surfaces": ["claude"]}).json()
