@@ -16,6 +16,7 @@ from cli.output import JsonFlag, console, err_console, fail, print_json
 from cli.render import (
     State,
     audit_table,
+    estimate_table,
     final_insights,
     follow,
     is_closed,
@@ -139,12 +140,19 @@ def audit_start(
     paused: Annotated[bool, typer.Option("--paused", help="start paused; resume to begin")] = False,
     follow_: FollowFlag = False,
     idempotency_key: Annotated[str | None, typer.Option(help="repeat-safe start")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="the calls, cost and time it would take; no start")
+    ] = False,
     json_: JsonFlag = False,
 ) -> None:
     """Start an audit of a property. With --json --follow: the final state once it closes."""
     body = _start_body(property_id, surfaces, mode, web_search, samples, max_cost, paused)
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
     with api(ctx) as client:
+        if dry_run:
+            found = client.post("/audits", json=body, params={"dry_run": "true"})
+            print_json(found) if json_ else estimate_table(console, found)
+            return
         audit = client.post("/audits", json=body, headers=headers)
         if not json_:
             line = f"audit {audit['audit_id']} {audit['status']}: {audit['links']['temporal_ui']}"

@@ -209,3 +209,37 @@ def audit_table(audits: list[dict[str, Any]]) -> Table:
         created = a["created_at"][:16].replace("T", " ")
         table.add_row(_e(a["audit_id"]), _e(a["status"]), _e(created), scores)
     return table
+
+
+def estimate_table(console: Console, found: State) -> None:
+    """An audit's dry run: per surface its calls, searches, cost range and time."""
+    table = Table(title="Estimate (nothing started)", box=box.SIMPLE_HEAD, pad_edge=False)
+    for header in ("surface", "calls", "searches", "cost (low–high)", "time", "from"):
+        table.add_column(header, justify="left" if header in ("surface", "from") else "right")
+    for s in found["surfaces"]:
+        cost = s["cost_usd"]
+        basis = "history" if "earlier" in s["basis"] else "defaults"
+        table.add_row(
+            f"{s['surface']}\n{s['model']}",
+            str(s["calls"]),
+            str(s["searches"]),
+            f"${cost['expected']:.2f}\n${cost['low']:.2f}–${cost['high']:.2f}",
+            f"{s['duration_s']:.0f} s",
+            basis,
+        )
+    console.print(table)
+    total = found["cost_usd"]
+    budget = found["max_cost_usd"]
+    within = (
+        ""
+        if budget is None
+        else (
+            f"; within the ${budget:g} budget"
+            if found["within_budget"]
+            else f"; may exceed the ${budget:g} budget (the audit would pause there)"
+        )
+    )
+    console.print(
+        f"{found['calls']} calls, ${total['expected']:.2f} expected "
+        f"(${total['low']:.2f}–${total['high']:.2f}), about {found['duration_s']:.0f} s{within}"
+    )

@@ -160,3 +160,40 @@ def test_a_report_that_cannot_be_written_is_an_error(fake_api: FakeApi, tmp_path
 
 def httpx_text(text: str) -> httpx.Response:
     return httpx.Response(200, text=text, headers={"content-type": "text/markdown"})
+
+
+def test_a_dry_run_prints_the_estimate_and_starts_nothing(fake_api: FakeApi) -> None:
+    surface = {
+        "surface": "gemini",
+        "model": "gemini-2.5-flash",
+        "answers": 20,
+        "calls": 21,
+        "searches": 20,
+        "input_tokens": 8000,
+        "output_tokens": 18000,
+        "cost_usd": {"low": 0.7, "expected": 0.8, "high": 0.95},
+        "duration_s": 31.0,
+        "bound_by": "concurrency",
+        "basis": "no earlier answers: default answer lengths and latency",
+        "assumptions": [],
+    }
+    estimate = {
+        "dry_run": True,
+        "calls": 21,
+        "cost_usd": surface["cost_usd"],
+        "duration_s": 31.0,
+        "max_cost_usd": 0.5,
+        "within_budget": False,
+        "surfaces": [surface],
+    }
+    fake_api.on("POST", "/audits", estimate)
+    result = fake_api.invoke(
+        "audit", "start", "prop-1", "--surfaces", "gemini", "--dry-run", env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    [sent] = fake_api.sent("POST", "/audits")
+    assert sent.url.params["dry_run"] == "true"
+    assert "gemini-2.5-flash" in result.stdout and "$0.70–$0.95" in result.stdout
+    assert "may exceed the $0.5 budget" in result.stdout
+    as_json = fake_api.invoke("audit", "start", "prop-1", "--dry-run", "--json")
+    assert json.loads(as_json.stdout)["calls"] == 21
