@@ -207,7 +207,8 @@ class PropertyAuditWorkflow:
             SearchAttributePair(SURFACE, sp.surface)
         )
         panel = f"{len(plan.queries)} queries"
-        self._children[sp.surface] = await workflow.start_child_workflow(
+        paused = self._paused
+        child = await workflow.start_child_workflow(
             SurfaceRunWorkflow.run,
             SurfaceRunInput(
                 audit_id=inp.audit_id,
@@ -219,7 +220,7 @@ class PropertyAuditWorkflow:
                 queries=plan.queries,
                 max_concurrency=sp.max_concurrency,
                 llm_timeout_s=sp.timeout_s,
-                start_paused=self._paused,
+                start_paused=paused,
                 chunk_size=sp.chunk_size,
                 history_budget=sp.history_budget,
                 **inp.model_dump(include=set(AuditOptions.model_fields)),
@@ -239,6 +240,19 @@ class PropertyAuditWorkflow:
                 f"**Panel:** {panel} · concurrency {sp.max_concurrency}"
             ),
         )
+        self._children[sp.surface] = child
+        await self._catch_up(child, paused)
+
+    async def _catch_up(self, child: Child, started_paused: bool) -> None:
+        """Signals that came while the child was being started were relayed to the children
+        known then, not to it: hand it the state it missed."""
+        async with self._relay_lock:
+            if self._cancel_reason is not None:
+                await child.signal(SurfaceRunWorkflow.cancel, self._cancel_reason)
+            elif self._paused and not started_paused:
+                await child.signal(SurfaceRunWorkflow.pause, self._pause_reason)
+            elif started_paused and not self._paused:
+                await child.signal(SurfaceRunWorkflow.resume)
 
     async def _await_children(self) -> list[RunOutcome]:
         inp = self._inp

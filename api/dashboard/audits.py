@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -12,17 +13,27 @@ from api.dashboard.access import ViewerDep, checked_form
 from api.dashboard.templating import render
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.lookups import audit_or_404, property_or_404
+from api.schemas import AuditState
 from api.services.audits import audit_state
 from api.services.links import workflow_url
 from api.services.reports import ReportFormat, collect, report_response
 from api.services.signals import signal_audit
-from contracts.status import FINAL_AUDIT_STATUSES
+from contracts.status import CLOSED_WITH_ANSWERS, FINAL_AUDIT_STATUSES
 
 router = APIRouter(prefix="/app/audits")
 # The page asks again after 1 s, then waits half as long again each time, up to 5 s: quick
 # while a user watches it start, gentle on a long audit left open in a tab.
 FIRST_DELAY_S, BACKOFF, MAX_DELAY_S = 1.0, 1.5, 5.0
+SUMMARY_GRACE = timedelta(minutes=2)
 SIGNALS = {"pause": "Pause sent", "resume": "Resume sent", "cancel": "Cancel sent"}
+
+
+def summary_due(state: AuditState) -> bool:
+    """A batch that just closed still writes its summary (one more LLM call): keep asking a
+    while, so the page shows it without a reload."""
+    if state.finished_at is None or state.status not in CLOSED_WITH_ANSWERS:
+        return False
+    return datetime.now(UTC) - state.finished_at < SUMMARY_GRACE
 
 
 def next_delay(polls: int) -> float:
@@ -44,13 +55,15 @@ async def _body(
     prop = await property_or_404(session, audit.property_id, caller)
     state = await audit_state(settings, temporal, audit)
     closed = state.status in FINAL_AUDIT_STATUSES
+    report = await collect(session, audit) if closed else None
     return render(
         request,
         template,
         audit=state,
         prop=prop,
         closed=closed,
-        report=await collect(session, audit) if closed else None,
+        settling=report is not None and report.summary is None and summary_due(state),
+        report=report,
         workflow_links={r.surface: workflow_url(settings, r.workflow_id) for r in state.runs},
         polls=polls + 1,
         delay=next_delay(polls),

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from api.dashboard.audits import next_delay
+from db.models import Audit
 from tests.api.conftest import Api, _serving
 from tests.factories import AuditSpec, Sessions, block, new_audit, new_property
 
@@ -141,3 +143,22 @@ def test_a_signal_while_temporal_is_down_is_a_page_that_says_so(api: Api) -> Non
 def test_an_unknown_audit_is_a_404_page(api: Api) -> None:
     missing = api.client.get(f"/app/audits/{uuid.uuid4()}")
     assert missing.status_code == 404 and "<h1>Not found</h1>" in missing.text
+
+
+def test_a_just_closed_audit_keeps_asking_until_its_summary_is_written(api: Api) -> None:
+    _, (audit,) = audited(api, "AMLI Aero", "San Diego", ["AMLI Aero"])
+
+    def closed_now(summary: dict[str, object] | None) -> None:
+        async def write(sessions: Sessions) -> None:
+            async with sessions() as s, s.begin():
+                values = {"finished_at": datetime.now(UTC), "summary": summary}
+                await s.execute(update(Audit).where(Audit.id == uuid.UUID(audit)).values(**values))
+
+        api.seed(write)
+
+    closed_now(None)
+    waiting = api.client.get(f"/app/audits/{audit}").text
+    assert "hx-trigger" in waiting and "being written" in waiting
+    closed_now({"source": "rules", "summary": "Visible on every surface."})
+    written = api.client.get(f"/app/audits/{audit}/live").text
+    assert "hx-trigger" not in written and "Visible on every surface." in written

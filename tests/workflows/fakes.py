@@ -66,6 +66,7 @@ class FakeAudit:
     chunk_size: int = 200
     history_budget: int = 3_000
     gate: asyncio.Event = field(default_factory=asyncio.Event)  # cleared: asks wait
+    planned: asyncio.Event = field(default_factory=asyncio.Event)  # set: the plan was loaded
     calls: list[tuple[str, Any]] = field(default_factory=list)
     answers: Counter[tuple[str, str, int]] = field(default_factory=Counter)  # (run, query, sample)
     in_flight: Counter[str] = field(default_factory=Counter)
@@ -91,6 +92,7 @@ class FakeAudit:
     @activity.defn(name="load_audit_plan")
     async def load_audit_plan(self, inp: LoadPlanInput) -> AuditPlan:
         self.calls.append(("load_audit_plan", inp))
+        self.planned.set()
         return AuditPlan(
             profile=PropertyProfile(name="Fake Flats", address=Address(city="Austin", state="TX")),
             queries=self.queries(),

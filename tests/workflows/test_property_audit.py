@@ -3,6 +3,7 @@ pause, resume, cancel, budgets, a failing surface, continue-as-new, concurrency.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import Counter
 from functools import partial
@@ -34,6 +35,30 @@ async def test_a_pause_sent_before_the_children_exist_is_kept(client: Client) ->
             await eventually(f"{surface} paused", partial(child_paused, client, handle, surface))
         await eventually("runs recorded paused", lambda: len(fake.called("set_run_paused")) == 2)
         assert fake.asked() == 0  # nothing was bought while paused
+        await handle.signal(PropertyAuditWorkflow.resume)
+        result = await handle.result()
+    assert result.status == AuditStatus.COMPLETED
+    assert fake.asked() == 2 * fake.questions
+
+
+@pytest.mark.parametrize("delay_ms", [0, 5, 15, 30])
+async def test_a_pause_sent_while_the_children_start_reaches_them(
+    client: Client, delay_ms: int
+) -> None:
+    """The signal lands between the command that starts a child and the child's start: the
+    relay does not know the child yet, so the child must catch up once it is started."""
+    fake = FakeAudit(questions=30, ask_seconds=0.05, max_concurrency=1)
+    async with workers(client, fake) as running:
+        handle = await start(client, running)
+        await fake.planned.wait()
+        await asyncio.sleep(delay_ms / 1000)
+        await handle.signal(PropertyAuditWorkflow.pause, None)
+        for surface in running.surfaces:
+            await eventually(f"{surface} paused", partial(child_paused, client, handle, surface))
+        await eventually("nothing in flight", lambda: sum(fake.in_flight.values()) == 0)
+        asked = fake.asked()
+        await asyncio.sleep(0.3)
+        assert fake.asked() == asked  # paused means no new call
         await handle.signal(PropertyAuditWorkflow.resume)
         result = await handle.result()
     assert result.status == AuditStatus.COMPLETED
