@@ -36,6 +36,19 @@ class RunningStack:
     def sim_stats(self) -> dict[str, Any]:
         return dict(self.sim.get("/_sim/stats").raise_for_status().json())
 
+    def fresh_sim_stats(self, quiet_s: float = 1.0, timeout: float = 30) -> None:
+        """Reset the simulator's counters once no call has come for `quiet_s`: what an earlier
+        test's audit still sends (a summary, a last retry) is not counted as this test's."""
+        deadline = time.monotonic() + timeout
+        last = self.sim_stats()["requests"]
+        while time.monotonic() < deadline:
+            time.sleep(quiet_s)
+            now = self.sim_stats()["requests"]
+            if now == last:
+                break
+            last = now
+        self.sim.post("/_sim/stats/reset").raise_for_status()
+
     # -- Temporal ----------------------------------------------------------------------------
     def temporal(self, *args: str) -> str:
         """Run the `temporal` CLI against this stack's server; returns its stdout."""

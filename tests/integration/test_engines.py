@@ -19,7 +19,7 @@ FOUR = ["openai", "claude", "gemini", "perplexity"]
 def test_four_surfaces_with_web_search_score_the_ground_truth(live: Live) -> None:
     prop = live.new_property(name="Four Winds Residences")
     panel = prop["panel"]["total"]
-    live.sim.post("/_sim/stats/reset")
+    live.fresh_sim_stats()
     audit = start(live, {"property_id": prop["id"], "surfaces": FOUR, "web_search": True})
     state = live.wait_audit(audit["audit_id"])
     assert state["status"] == "completed", state
@@ -63,7 +63,7 @@ def _estimate(live: Live, body: dict[str, Any]) -> dict[str, Any]:
 
 def _recorded(live: Live, body: dict[str, Any]) -> tuple[int, float, float]:
     """(LLM calls the simulator answered, total cost recorded, seconds) of one audit."""
-    live.sim.post("/_sim/stats/reset")
+    live.fresh_sim_stats()
     state = live.wait_audit(start(live, body)["audit_id"])
     assert state["status"] == "completed", state
     took = datetime.fromisoformat(state["finished_at"]) - datetime.fromisoformat(
