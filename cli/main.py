@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from cli import reports  # noqa: F401 - registers `audit report` on audit_app
 from cli.audits import audit_app
 from cli.client import ApiTarget
 from cli.orgs import org_app

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator, model_validator
-from pydantic.fields import FieldInfo
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -19,98 +16,9 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 
 from config.egress import EgressPolicy
-from surfaces.capabilities import TokenParam, WebSearchStyle
-from surfaces.config import Provider, SurfaceConfig
-
-# The surfaces of an audit that names none, unless DEFAULT_SURFACES says otherwise.
-DEFAULT_SURFACES = ("openai", "claude")
-
-
-@dataclass(frozen=True)
-class BuiltIn:
-    """A surface this project knows. Its model, limits and key come from settings named after
-    it: GEO_<NAME>_MODEL, LLM_MAX_CONCURRENCY_<NAME>, LLM_MAX_RPS_<NAME>, and the key and
-    endpoint variables the provider's own SDK documents."""
-
-    provider: Provider
-    key_field: str
-    base_url_field: str
-    # What the SDK appends its paths to, under LLMSIM_URL, in simulator mode.
-    simulator_root: str
-    web_search: WebSearchStyle
-
-
-BUILT_IN: dict[str, BuiltIn] = {
-    "openai": BuiltIn("openai", "openai_api_key", "openai_base_url", "/v1", "responses_tool"),
-    "claude": BuiltIn("anthropic", "anthropic_api_key", "anthropic_base_url", "", "server_tool"),
-    "gemini": BuiltIn("google", "gemini_api_key", "gemini_base_url", "", "google_search"),
-    "perplexity": BuiltIn(
-        "perplexity", "perplexity_api_key", "perplexity_base_url", "/v1", "always"
-    ),
-}
-# Extra surfaces may take the place of the built-ins added later (Perplexity and Gemini used to
-# be configured as extras), never of the original two.
-RESERVED_SURFACES = ("openai", "claude")
-
-
-class ExtraSurface(BaseModel):
-    """Any OpenAI-compatible engine: vLLM, Ollama, a gateway… (Perplexity and Gemini are built
-    in; an extra of their name takes their place)."""
-
-    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,30}$")]
-    base_url: str
-    model: str
-    key_env: str = ""  # the environment variable that holds its API key
-    max_concurrency: int | None = None
-    max_rps: float | None = None
-    input_per_mtok: float | None = None
-    output_per_mtok: float | None = None
-    search_per_k: float | None = None
-    default: bool = False  # part of audits that name no surfaces
-    # What the engine accepts; unset: what its model family accepts (surfaces/capabilities.py).
-    # web_search: "none" (default: no search tool is sent), "responses_tool" (OpenAI's
-    # Responses API tool) or "always" (searches on every call and returns `citations` /
-    # `search_results`, as Perplexity does).
-    web_search: Literal["none", "responses_tool", "always"] = "none"
-    json_schema: bool | None = None
-    temperature: bool | None = None
-    token_param: TokenParam | None = None
-
-
-# Secrets that may come from a file instead: `OPENAI_API_KEY_FILE=/run/secrets/openai_api_key`.
-SECRET_FIELDS = (
-    "openai_api_key",
-    "anthropic_api_key",
-    "gemini_api_key",
-    "perplexity_api_key",
-    "propertyaudit_api_key",
-    "temporal_api_key",
-    "database_url",
-    "database_password",
-)
-
-
-def read_secret_file(variable: str, environ: Mapping[str, str] | None = None) -> str | None:
-    """The content of the file `<VARIABLE>_FILE` names (Docker and Kubernetes secrets)."""
-    path = (environ if environ is not None else os.environ).get(f"{variable}_FILE")
-    if not path:
-        return None
-    try:
-        return Path(path).read_text().strip()
-    except OSError as exc:
-        raise ValueError(f"{variable}_FILE={path}: {exc.strerror}") from exc
-
-
-class FileSecrets(PydanticBaseSettingsSource):
-    """Each secret setting from the file its `<NAME>_FILE` variable names, below the
-    environment itself in priority."""
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return read_secret_file(field_name.upper()), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        found = {name: read_secret_file(name.upper()) for name in SECRET_FIELDS}
-        return {name: value for name, value in found.items() if value}
+from config.secrets import FileSecrets, read_secret_file
+from config.surfaces import BUILT_IN, DEFAULT_SURFACES, RESERVED_SURFACES, BuiltIn, ExtraSurface
+from surfaces.config import SurfaceConfig
 
 
 class Settings(BaseSettings):

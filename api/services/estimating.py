@@ -12,6 +12,7 @@ from api.schemas import AuditCreate, AuditEstimate
 from api.schemas.audits import CostRange, SurfaceEstimateOut
 from api.services.starting import Refused, audit_request
 from config.settings import Settings
+from db.audits import AuditRequest
 from db.history import observed
 from db.models import Property
 from db.properties import list_queries, profile_of
@@ -36,28 +37,14 @@ def _out(e: SurfaceEstimate) -> SurfaceEstimateOut:
     )
 
 
-async def estimate_audit(
-    session: AsyncSession, settings: Settings, prop: Property, body: AuditCreate
-) -> AuditEstimate:
-    try:
-        request = audit_request(settings, prop.id, body, None)
-    except Refused as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
-    questions = [q.text for q in await list_queries(session, prop.id, active_only=True)]
-    if not questions:
-        raise HTTPException(
-            status_code=409,
-            detail="the property has no active queries; "
-            f"POST /properties/{prop.id}/queries/generate first",
-        )
+async def _per_surface(
+    session: AsyncSession, prop: Property, request: AuditRequest, questions: list[str]
+) -> list[SurfaceEstimate]:
+    """Each surface's estimate over the prompts it would be sent; the first writes the summary."""
     profile = profile_of(prop)
     natural = request.mode == "natural"
-    prompts = [
-        (lambda p: p.system + p.user)(
-            natural_prompt(q) if natural else structured_prompt(profile, q)
-        )
-        for q in questions
-    ]
+    sent = [natural_prompt(q) if natural else structured_prompt(profile, q) for q in questions]
+    prompts = [p.system + p.user for p in sent]
     estimates = []
     for index, config in enumerate(request.surfaces):
         plan = Plan(
@@ -80,6 +67,24 @@ async def estimate_audit(
             config.capabilities.searches(request.web_search),
         )
         estimates.append(estimate(plan, config.pricing, config.capabilities, seen))
+    return estimates
+
+
+async def estimate_audit(
+    session: AsyncSession, settings: Settings, prop: Property, body: AuditCreate
+) -> AuditEstimate:
+    try:
+        request = audit_request(settings, prop.id, body, None)
+    except Refused as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    questions = [q.text for q in await list_queries(session, prop.id, active_only=True)]
+    if not questions:
+        raise HTTPException(
+            status_code=409,
+            detail="the property has no active queries; "
+            f"POST /properties/{prop.id}/queries/generate first",
+        )
+    estimates = await _per_surface(session, prop, request, questions)
     cost = CostRange(
         low=round(sum(e.cost_usd.low for e in estimates), 6),
         expected=round(sum(e.cost_usd.expected for e in estimates), 6),

@@ -12,7 +12,8 @@ import httpx
 
 from api.routers.reports import read_report
 from api.schemas.common import Mode as ApiMode
-from cli.audits import Mode, ReportFormat
+from cli.audits import Mode
+from cli.reports import ReportFormat
 from tests.cli.conftest import FakeApi
 from tests.cli.samples import AUDIT_ID, audit_state, insights
 
