@@ -38,7 +38,10 @@ def run_demo(api_url: str, settings: Settings, *, simulator: bool) -> int:
             httpx.post(f"{settings.llmsim_url}/_sim/stats/reset", timeout=5)
         started = time.monotonic()
         audit = api.post("/audits", json={"property_id": prop["id"]})
-        console.print(escape(f"audit {audit['audit_id']} started: {audit['links']['temporal_ui']}"))
+        console.print(
+            escape(f"audit {audit['audit_id']} started: {audit['links']['temporal_ui']}"),
+            soft_wrap=True,  # an address cut across lines cannot be clicked or copied
+        )
         state = follow(api, console, audit["audit_id"])
         wall = time.monotonic() - started
         insights = final_insights(api, audit["audit_id"])
@@ -49,9 +52,14 @@ def run_demo(api_url: str, settings: Settings, *, simulator: bool) -> int:
             stats = httpx.get(f"{settings.llmsim_url}/_sim/stats", timeout=5).json()
             calls = f", {stats['requests']} LLM calls (simulated)"
         console.print(f"[bold]Audit wall time:[/bold] {wall:.1f}s{calls}")
-        console.print(f"[bold]Dashboard:[/bold]       {api_url}/app/audits/{audit['audit_id']}")
-        console.print(f"[bold]Temporal Web UI:[/bold] {audit['links']['temporal_ui']}")
-        console.print(f"[bold]API docs:[/bold]        {api_url}/docs")
-        console.print(f"[bold]Insights:[/bold]        {api_url}{audit['links']['insights']}")
-        console.print(f"[bold]Report:[/bold]          {api_url}/audits/{audit['audit_id']}/report")
+        links = {
+            "Dashboard": f"{api_url}/app/audits/{audit['audit_id']}",
+            "Temporal Web UI": audit["links"]["temporal_ui"],
+            "API docs": f"{api_url}/docs",
+            "Insights": f"{api_url}{audit['links']['insights']}",
+            "Report": f"{api_url}/audits/{audit['audit_id']}/report",
+        }
+        for label, url in links.items():
+            # Never wrapped: an address cut across lines cannot be clicked or copied.
+            console.print(f"[bold]{label + ':':<16}[/bold] {escape(url)}", soft_wrap=True)
     return 0 if state["status"] in ("completed", "partial") else 1
