@@ -1,10 +1,10 @@
 """Reading the property pages' forms into the API's schemas, and what those pages share: the
-refusal messages, the defaults, Temporal calls answered as 503."""
+refusals and their messages, the defaults, Temporal calls answered as 503."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from typing import Any, TypeVar, get_args
 
 from fastapi import Depends, HTTPException, Request
@@ -58,6 +58,22 @@ PROFILE_FIELDS = (
 )
 # Errors a service answers about the request itself: the form comes back saying so.
 FORM_ERRORS = (409, 422, 503)
+
+
+class Refusal(Exception):
+    """A form refused before (or instead of) the schema and the service: these messages, as
+    written, next to the form; the status and headers of the page that says so."""
+
+    def __init__(
+        self,
+        messages: list[str],
+        status_code: int = 422,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(*messages)
+        self.messages = messages
+        self.status_code = status_code
+        self.headers = headers
 
 
 def problems(exc: ValidationError) -> list[str]:
@@ -175,6 +191,14 @@ def options_data(form: FormData) -> dict[str, Any]:
     return data
 
 
+def surfaces_chosen(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` unless its options list no surface: the schema would take that for "the
+    defaults", while the form's sender unticked every box."""
+    if "surfaces" in data and not data["surfaces"]:
+        raise Refusal(["Choose at least one surface to ask."])
+    return data
+
+
 def option_values(form: FormData) -> dict[str, Any]:
     return {
         "surfaces": [s for s in form.getlist("surfaces") if isinstance(s, str)],
@@ -182,6 +206,36 @@ def option_values(form: FormData) -> dict[str, Any]:
         "web_search": field_text(form, "web_search") == "on",
         "samples_per_query": field_text(form, "samples_per_query"),
         "max_cost_usd": field_text(form, "max_cost_usd"),
+    }
+
+
+def schedule_data(form: FormData) -> dict[str, Any]:
+    """The schedule form as a ScheduleIn body; refused unless it gives exactly one of an
+    interval and a cron expression (said in the form's words, before the schema's), or when its
+    options list no surface."""
+    every, cron = field_text(form, "interval_minutes"), field_text(form, "cron")
+    if bool(every) == bool(cron):
+        raise Refusal(["Give either an interval in minutes or a cron expression (one of the two)."])
+    return surfaces_chosen(
+        {
+            **options_data(form),
+            "interval_minutes": every or None,
+            "cron": cron or None,
+            "time_zone": field_text(form, "time_zone") or "UTC",
+            "note": field_text(form, "note"),
+            "paused": field_text(form, "paused") == "on",
+        }
+    )
+
+
+def schedule_values(form: FormData) -> dict[str, Any]:
+    """What the schedule form shows again after a refusal: what was sent."""
+    return {
+        "schedule": {
+            name: field_text(form, name)
+            for name in ("interval_minutes", "cron", "time_zone", "note")
+        },
+        "schedule_options": option_values(form),
     }
 
 

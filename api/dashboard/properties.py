@@ -6,35 +6,29 @@ traceback or JSON."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.dashboard.access import ViewerDep
 from api.dashboard.forms import (
     CHECKED,
-    FORM_ERRORS,
     PAID,
     back_to,
     field_text,
     flash,
     option_values,
     options_data,
-    parse_id,
     problems,
     profile_data,
     profile_values,
+    surfaces_chosen,
 )
-from api.dashboard.property_page import property_page_response, refused
+from api.dashboard.property_page import PageDep
 from api.dashboard.templating import render
-from api.deps import SessionDep, SettingsDep, TemporalDep
-from api.lookups import property_or_404
+from api.deps import SessionDep, SettingsDep
 from api.metrics import MetricsDep
-from api.schemas import (
-    AuditCreate,
-    PropertyCreate,
-    PropertyUpdate,
-)
+from api.schemas import AuditCreate, PropertyCreate, PropertyUpdate
 from api.services.panel import generate_for
 from api.services.properties import new_property, profile_fields
 from api.services.starting import begin_audit
@@ -80,112 +74,43 @@ async def create_property(
 
 
 @router.get("/{property_id}", response_class=HTMLResponse)
-async def property_page(
-    request: Request,
-    property_id: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    temporal: TemporalDep,
-    caller: ViewerDep,
-) -> HTMLResponse:
-    prop = await property_or_404(session, parse_id(property_id, "property"), caller)
-    return await property_page_response(request, session, settings, temporal, prop)
+async def property_page(page: PageDep) -> HTMLResponse:
+    return await page.show()
 
 
 @router.post("/{property_id}/profile", dependencies=CHECKED)
-async def update_profile(
-    request: Request,
-    property_id: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    temporal: TemporalDep,
-    caller: ViewerDep,
-) -> Response:
-    prop = await property_or_404(session, parse_id(property_id, "property"), caller)
-    form = await request.form()
-    try:
+async def update_profile(page: PageDep) -> Response:
+    form = await page.request.form()
+
+    async def save() -> str:
         body = PropertyUpdate.model_validate(profile_data(form))
-    except ValidationError as exc:
-        return await refused(
-            request,
-            session,
-            settings,
-            temporal,
-            caller,
-            prop.id,
-            "profile",
-            problems(exc),
-            values={"profile": profile_values(form)},
-        )
-    apply_profile(prop, profile_fields(body, settings))
-    await session.flush()
-    flash(request, "The profile was saved. Regenerate the panel to ask about what changed.")
-    return back_to(prop.id, "profile")
+        apply_profile(page.prop, profile_fields(body, page.settings))
+        await page.session.flush()
+        return "The profile was saved. Regenerate the panel to ask about what changed."
+
+    return await page.submit("profile", save, values={"profile": profile_values(form)})
 
 
 # --- starting an audit ----------------------------------------------------------------------
 
 
 @router.post("/{property_id}/audits", dependencies=PAID)
-async def start_audit(
-    request: Request,
-    property_id: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    temporal: TemporalDep,
-    metrics: MetricsDep,
-    caller: ViewerDep,
-) -> Response:
+async def start_audit(page: PageDep, metrics: MetricsDep) -> Response:
     """Start an audit with the defaults, or with the options form's choices; then its page."""
-    prop = await property_or_404(session, parse_id(property_id, "property"), caller)
-    form = await request.form()
+    form = await page.request.form()
     values = {"options": option_values(form)} if field_text(form, "options") else {}
-    data = {"property_id": prop.id, **options_data(form)}
-    if "surfaces" in data and not data["surfaces"]:
-        return await refused(
-            request,
-            session,
-            settings,
-            temporal,
-            caller,
-            prop.id,
-            "start",
-            ["Choose at least one surface to ask."],
-            values=values,
+
+    async def start() -> Response:
+        body = AuditCreate.model_validate(
+            surfaces_chosen({"property_id": page.prop.id, **options_data(form)})
         )
-    try:
-        body = AuditCreate.model_validate(data)
-    except ValidationError as exc:
-        return await refused(
-            request,
-            session,
-            settings,
-            temporal,
-            caller,
-            prop.id,
-            "start",
-            problems(exc),
-            values=values,
+        key = field_text(form, "idempotency_key")[:200] or None
+        started = await begin_audit(
+            page.session, page.temporal, page.settings, page.prop, body, key
         )
-    key = field_text(form, "idempotency_key")
-    try:
-        started = await begin_audit(session, temporal, settings, prop, body, key[:200] or None)
-    except HTTPException as exc:
-        if exc.status_code not in FORM_ERRORS:
-            raise
-        return await refused(
-            request,
-            session,
-            settings,
-            temporal,
-            caller,
-            prop.id,
-            "start",
-            [str(exc.detail)],
-            status_code=exc.status_code,
-            values=values,
-            headers=exc.headers,
-        )
-    if started.created:
-        metrics.audits_started.labels(mode=started.mode).inc()
-    return RedirectResponse(f"/app/audits/{started.audit.id}", status_code=303)
+        if started.created:
+            metrics.audits_started.labels(mode=started.mode).inc()
+        return RedirectResponse(f"/app/audits/{started.audit.id}", status_code=303)
+
+    # The audit's refusals name surfaces and settings as configured: shown as written.
+    return await page.submit("start", start, values=values, capitalize=False)

@@ -3,46 +3,7 @@ sessions that end with their key; open without a key, as the API is."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from fastapi.testclient import TestClient
-from httpx2 import Response
-
-from tests.api.conftest import KEY, Api, _serving
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "the page has no CSRF field"
-    return found.group(1)
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'open.db'}"
-    with _serving(url) as client:
-        yield Api(client, url)
-
-
-@pytest.fixture
-def keyed(tmp_path: Path) -> Iterator[Api]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'dash.db'}"
-    with _serving(url, propertyaudit_api_key=KEY) as client:
-        yield Api(client, url)
-
-
-def signing_in(client: TestClient, key: str = KEY, next_path: str = "/") -> Response:
-    token = csrf_of(client.get("/login").text)
-    return client.post(
-        "/login", data={"key": key, "csrf": token, "next": next_path}, follow_redirects=False
-    )
-
-
-def sign_in(client: TestClient, key: str = KEY) -> int:
-    return signing_in(client, key).status_code
+from tests.dashboard.conftest import KEY, Api, csrf_of, sign_in, signing_in
 
 
 def test_without_a_key_the_dashboard_opens_directly(api: Api) -> None:
@@ -80,7 +41,7 @@ def test_the_session_cookie_is_signed_httponly_and_strict(keyed: Api) -> None:
 
 
 def test_a_wrong_key_is_refused_and_says_so(keyed: Api) -> None:
-    token = csrf_of(keyed.client.get("/login").text)
+    token = csrf_of(keyed.client, "/login")
     page = keyed.client.post("/login", data={"key": "nope", "csrf": token})
     assert page.status_code == 401 and "That key is not valid." in page.text
     assert keyed.client.get("/", follow_redirects=False).status_code == 303
@@ -100,7 +61,7 @@ def test_forms_without_the_session_token_are_refused(keyed: Api) -> None:
 
 def test_sign_out_ends_the_session(keyed: Api) -> None:
     assert sign_in(keyed.client) == 303
-    token = csrf_of(keyed.client.get("/").text)
+    token = csrf_of(keyed.client, "/")
     out = keyed.client.post("/logout", data={"csrf": token}, follow_redirects=False)
     assert out.headers["location"] == "/login"
     assert keyed.client.get("/", follow_redirects=False).status_code == 303
@@ -117,7 +78,7 @@ def test_an_organisation_session_ends_when_its_key_is_revoked(keyed: Api) -> Non
 
 
 def test_after_sign_in_only_a_local_path_is_followed(keyed: Api) -> None:
-    token = csrf_of(keyed.client.get("/login").text)
+    token = csrf_of(keyed.client, "/login")
     away = keyed.client.post(
         "/login",
         data={"key": KEY, "csrf": token, "next": "//evil.example/"},

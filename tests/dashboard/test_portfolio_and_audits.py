@@ -5,49 +5,37 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import update
 
 from api.dashboard.audits import next_delay
 from db.models import Audit
-from tests.api.conftest import Api, _serving
-from tests.factories import AuditSpec, Sessions, block, new_audit, new_property
+from tests.dashboard.conftest import Api, csrf_of, seed_property
+from tests.factories import AuditSpec, Sessions, block
 
 Q1, Q2 = "Best apartments in Kearny Mesa", "Apartments with a pool in Kearny Mesa"
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'dash.db'}"
-    with _serving(url) as client:
-        yield Api(client, url)
-
-
 def audited(
     api: Api, name: str, city: str, *answers: list[str], status: str = "completed"
 ) -> tuple[str, list[str]]:
-    async def make(sessions: Sessions) -> tuple[str, list[str]]:
-        pid = await new_property(sessions, [Q1, Q2], name=name, city=city)
-        ids = []
-        for day, names in enumerate(answers):
-            spec = AuditSpec(
-                answers={
-                    s: {Q1: block(names, ["amli.com"]), Q2: block(names[::-1])}
-                    for s in ("openai", "claude")
-                },
-                created_at=T0 + timedelta(days=day),
-                status=status if day == len(answers) - 1 else "completed",
-            )
-            ids.append(str(await new_audit(sessions, pid, spec)))
-        return str(pid), ids
-
-    made: tuple[str, list[str]] = api.seed(make)
-    return made
+    """A property asked Q1 and Q2, with an audit a day per list of names the answers give (the
+    last one `status`)."""
+    specs = [
+        AuditSpec(
+            answers={
+                s: {Q1: block(names, ["amli.com"]), Q2: block(names[::-1])}
+                for s in ("openai", "claude")
+            },
+            created_at=T0 + timedelta(days=day),
+            status=status if day == len(answers) - 1 else "completed",
+        )
+        for day, names in enumerate(answers)
+    ]
+    prop, audits = seed_property(api, [Q1, Q2], specs, name=name, city=city)
+    return str(prop), [str(a) for a in audits]
 
 
 def cells(html: str, field: str) -> dict[str, str]:
@@ -105,15 +93,10 @@ def test_a_closed_audit_shows_the_api_scores_answers_and_reports(api: Api) -> No
 
 
 def test_what_a_model_wrote_is_escaped_and_only_web_links_are_links(api: Api) -> None:
-    async def make(sessions: Sessions) -> str:
-        pid = await new_property(sessions, [Q1])
-        answer = block(["<script>alert(1)</script>", "AMLI Aero"], ["amli.com"])
-        evil = answer.citations[0].model_copy(update={"url": "javascript:alert(1)"})
-        answer = answer.model_copy(update={"citations": [evil, *answer.citations]})
-        spec = AuditSpec(answers={"openai": {Q1: answer}})
-        return str(await new_audit(sessions, pid, spec))
-
-    audit = api.seed(make)
+    answer = block(["<script>alert(1)</script>", "AMLI Aero"], ["amli.com"])
+    evil = answer.citations[0].model_copy(update={"url": "javascript:alert(1)"})
+    answer = answer.model_copy(update={"citations": [evil, *answer.citations]})
+    _, (audit,) = seed_property(api, [Q1], [AuditSpec(answers={"openai": {Q1: answer}})])
     page = api.client.get(f"/app/audits/{audit}").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -133,9 +116,8 @@ def test_an_open_audit_polls_itself_and_offers_pause_and_cancel(api: Api) -> Non
 
 def test_a_signal_while_temporal_is_down_is_a_page_that_says_so(api: Api) -> None:
     _, (audit,) = audited(api, "AMLI Aero", "San Diego", ["AMLI Aero"], status="running")
-    token = re.search(r'name="csrf" value="([^"]+)"', api.client.get(f"/app/audits/{audit}").text)
-    assert token
-    refused = api.client.post(f"/app/audits/{audit}/pause", data={"csrf": token.group(1)})
+    token = csrf_of(api.client, f"/app/audits/{audit}")
+    refused = api.client.post(f"/app/audits/{audit}/pause", data={"csrf": token})
     assert refused.status_code == 503 and "Temporal is unavailable" in refused.text
     assert "<h1>Try again shortly</h1>" in refused.text
 

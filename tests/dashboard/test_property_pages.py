@@ -6,49 +6,30 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from api.dashboard.property_view import imbalances, place_questions
 from db.models import Audit, Property, Query
 from db.orgs import create_org
 from reports.model import QueryCell, QueryRow, SurfaceCard
-from tests.api.conftest import KEY, Api, _serving
-from tests.factories import AuditSpec, Sessions, block, new_audit, new_property
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-@pytest.fixture
-def dash(tmp_path: Path) -> Iterator[Api]:
-    """The dashboard with no key configured (everyone is the admin) and no Temporal behind it."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'dash.db'}"
-    with _serving(url) as client:
-        yield Api(client, url)
-
-
-@pytest.fixture
-def keyed(tmp_path: Path) -> Iterator[Api]:
-    """The dashboard behind PROPERTYAUDIT_API_KEY (KEY): signed in with it or an org's key."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'keyed.db'}"
-    with _serving(url, propertyaudit_api_key=KEY) as client:
-        yield Api(client, url)
-
-
-def csrf_of(client: TestClient, path: str = "/app/properties/new") -> str:
-    """The session's CSRF token, as the page at `path` puts it in its forms."""
-    page = client.get(path)
-    assert page.status_code == 200, page.text
-    found = CSRF.search(page.text)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
+from tests.dashboard.conftest import (
+    Api,
+    count,
+    csrf_in,
+    csrf_of,
+    dashboard,
+    org_of,
+    property_named,
+    questions_of,
+    seed_property,
+    signing_in,
+)
+from tests.factories import AuditSpec, Sessions, block
+from tests.reports import sample
 
 QUESTIONS = [
     "Best apartments in North Park, San Diego",
@@ -102,25 +83,8 @@ def _audits(questions: list[str]) -> list[AuditSpec]:
 
 def seeded(api: Api, *, audits: bool = True, **fields: object) -> uuid.UUID:
     """A property with the four questions and, unless `audits` is False, two completed audits."""
-
-    async def make(sessions: Sessions) -> uuid.UUID:
-        prop = await new_property(sessions, QUESTIONS, **fields)
-        if audits:
-            for spec in _audits(QUESTIONS):
-                await new_audit(sessions, prop, spec)
-        return prop
-
-    result: uuid.UUID = api.seed(make)
-    return result
-
-
-def count(api: Api, model: Any, *where: Any) -> int:
-    async def run(sessions: Sessions) -> int:
-        async with sessions() as s:
-            return int(await s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-    result: int = api.seed(run)
-    return result
+    prop, _ = seed_property(api, QUESTIONS, _audits(QUESTIONS) if audits else [], **fields)
+    return prop
 
 
 FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>")
@@ -146,9 +110,9 @@ def section(html: str, anchor: str) -> str:
     return html[start : end if end > 0 else len(html)]
 
 
-def test_the_page_shows_a_property_with_its_audits(dash: Api) -> None:
-    prop = seeded(dash)
-    page = dash.client.get(f"/app/properties/{prop}")
+def test_the_page_shows_a_property_with_its_audits(api: Api) -> None:
+    prop = seeded(api)
+    page = api.client.get(f"/app/properties/{prop}")
     assert page.status_code == 200, page.text
     html = page.text
     assert html.count("<h1") == 1 and "AMLI Aero</h1>" in html
@@ -189,9 +153,9 @@ def test_the_page_shows_a_property_with_its_audits(dash: Api) -> None:
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
 
 
-def test_the_matrix_places_each_question(dash: Api) -> None:
-    prop = seeded(dash)
-    matrix = section(dash.client.get(f"/app/properties/{prop}").text, "matrix")
+def test_the_matrix_places_each_question(api: Api) -> None:
+    prop = seeded(api)
+    matrix = section(api.client.get(f"/app/properties/{prop}").text, "matrix")
     regions = {
         place: matrix[matrix.index(f'data-place="{place}"') :].split("</section>")[0]
         for place in ("dominate", "defend", "improve", "expand")
@@ -212,15 +176,7 @@ def test_the_matrix_places_each_question(dash: Api) -> None:
 
 def test_questions_are_placed_by_their_usable_answers() -> None:
     def cell(present: bool, rank: int | None = None, error: str | None = None) -> QueryCell:
-        return QueryCell(
-            presence=present,
-            rank=rank,
-            score=None,
-            entities=[],
-            citations=[],
-            flags=[],
-            error=error,
-        )
+        return sample.cell(presence=present, rank=rank, error=error)
 
     rows = [
         # Named once in three, second: rarely named but high when it is.
@@ -246,21 +202,7 @@ def test_questions_are_placed_by_their_usable_answers() -> None:
 
 def test_an_imbalance_is_more_than_ten_points() -> None:
     def card(surface: str, score: float, visibility: float) -> SurfaceCard:
-        return SurfaceCard(
-            surface=surface,
-            model="m",
-            status="completed",
-            overall_score=score,
-            weighted_score=None,
-            visibility_pct=visibility,
-            visibility_ci=None,
-            avg_llm_rank=None,
-            avg_link_rank=None,
-            avg_sov=None,
-            answered=1,
-            errors=0,
-            cost_usd=0.0,
-        )
+        return sample.card(surface, overall_score=score, visibility_pct=visibility)
 
     assert imbalances([card("openai", 60.0, 50.0), card("claude", 50.0, 40.0)]) == []
     said = imbalances([card("openai", 60.5, 50.0), card("claude", 50.0, 75.0)])
@@ -271,25 +213,19 @@ def test_an_imbalance_is_more_than_ten_points() -> None:
     assert imbalances([card("openai", 90.0, 90.0)]) == []
 
 
-def test_text_from_answers_is_escaped_in_tables_and_charts(dash: Api) -> None:
+def test_text_from_answers_is_escaped_in_tables_and_charts(api: Api) -> None:
     evil = '<img src=x onerror="alert(1)">'
 
-    async def make(sessions: Sessions) -> uuid.UUID:
-        prop = await new_property(sessions, QUESTIONS[:1])
-        for _ in range(2):
-            answer = block(["AMLI Aero", evil], ["amli.com"])
-            await new_audit(sessions, prop, AuditSpec(answers={"openai": {QUESTIONS[0]: answer}}))
-        return prop
-
-    prop = dash.seed(make)
-    html = dash.client.get(f"/app/properties/{prop}").text
+    answer = {"openai": {QUESTIONS[0]: block(["AMLI Aero", evil], ["amli.com"])}}
+    prop, _ = seed_property(api, QUESTIONS[:1], [AuditSpec(answers=answer) for _ in range(2)])
+    html = api.client.get(f"/app/properties/{prop}").text
     assert "&lt;img src=x" in section(html, "competitors")
     assert evil not in html and "<img" not in html
 
 
-def test_the_page_renders_without_any_audit(dash: Api) -> None:
-    prop = seeded(dash, audits=False)
-    page = dash.client.get(f"/app/properties/{prop}")
+def test_the_page_renders_without_any_audit(api: Api) -> None:
+    prop = seeded(api, audits=False)
+    page = api.client.get(f"/app/properties/{prop}")
     assert page.status_code == 200, page.text
     html = page.text
     assert "<svg" not in html  # no empty chart: a sentence says what will come
@@ -300,36 +236,34 @@ def test_the_page_renders_without_any_audit(dash: Api) -> None:
     assert '<button type="submit">Start audit</button>' in html
 
 
-def test_an_unknown_or_malformed_id_is_a_404_page(dash: Api) -> None:
+def test_an_unknown_or_malformed_id_is_a_404_page(api: Api) -> None:
     for path in ("/app/properties/not-an-id", f"/app/properties/{uuid.uuid4()}"):
-        page = dash.client.get(path)
+        page = api.client.get(path)
         assert page.status_code == 404
         assert page.headers["content-type"].startswith("text/html")
         assert "Not found" in page.text
 
 
-def test_start_audit_without_temporal_says_so_and_keeps_nothing(dash: Api) -> None:
-    prop = seeded(dash, audits=False)
-    token = csrf_of(dash.client, f"/app/properties/{prop}")
-    page = dash.client.post(
+def test_start_audit_without_temporal_says_so_and_keeps_nothing(api: Api) -> None:
+    prop = seeded(api, audits=False)
+    token = csrf_of(api.client, f"/app/properties/{prop}")
+    page = api.client.post(
         f"/app/properties/{prop}/audits", data={"csrf": token}, follow_redirects=False
     )
     assert page.status_code == 503
     assert page.headers["content-type"].startswith("text/html")
     assert "The audit was not started" in page.text and "Temporal is unavailable" in page.text
     assert page.headers.get("retry-after") == "5"
-    assert count(dash, Audit) == 0
+    assert count(api, Audit) == 0
     # The options form goes the same way once its choices are valid.
     chosen = {"csrf": token, "options": "1", "surfaces": ["openai"], "mode": "natural"}
-    again = dash.client.post(f"/app/properties/{prop}/audits", data={**chosen})
-    assert again.status_code == 503 and count(dash, Audit) == 0
+    again = api.client.post(f"/app/properties/{prop}/audits", data={**chosen})
+    assert again.status_code == 503 and count(api, Audit) == 0
 
 
 def test_start_audit_spends_the_paid_work_allowance(tmp_path: Path) -> None:
-    with _serving(
-        f"sqlite+aiosqlite:///{tmp_path / 'limited.db'}", rate_limit_paid="1/minute"
-    ) as c:
-        api = Api(c, f"sqlite+aiosqlite:///{tmp_path / 'limited.db'}")
+    with dashboard(tmp_path, rate_limit_paid="1/minute") as api:
+        c = api.client
         prop = seeded(api, audits=False)
         token = csrf_of(c, f"/app/properties/{prop}")
         assert c.post(f"/app/properties/{prop}/audits", data={"csrf": token}).status_code == 503
@@ -338,14 +272,14 @@ def test_start_audit_spends_the_paid_work_allowance(tmp_path: Path) -> None:
         assert limited.headers["content-type"].startswith("text/html")
 
 
-def test_start_audit_needs_the_forms_csrf_token(dash: Api) -> None:
-    prop = seeded(dash, audits=False)
-    csrf_of(dash.client, f"/app/properties/{prop}")
+def test_start_audit_needs_the_forms_csrf_token(api: Api) -> None:
+    prop = seeded(api, audits=False)
+    csrf_of(api.client, f"/app/properties/{prop}")
     for sent in ({}, {"csrf": "forged"}):
-        refused = dash.client.post(f"/app/properties/{prop}/audits", data=sent)
+        refused = api.client.post(f"/app/properties/{prop}/audits", data=sent)
         assert refused.status_code == 403
         assert "did not come from the dashboard" in refused.text
-    assert count(dash, Audit) == 0
+    assert count(api, Audit) == 0
 
 
 @pytest.mark.parametrize(
@@ -361,21 +295,21 @@ def test_start_audit_needs_the_forms_csrf_token(dash: Api) -> None:
     ],
 )
 def test_bad_audit_options_come_back_with_what_to_fix(
-    dash: Api, options: dict[str, Any], message: str
+    api: Api, options: dict[str, Any], message: str
 ) -> None:
-    prop = seeded(dash, audits=False)
-    token = csrf_of(dash.client, f"/app/properties/{prop}")
+    prop = seeded(api, audits=False)
+    token = csrf_of(api.client, f"/app/properties/{prop}")
     data = {"csrf": token, "options": "1", "surfaces": ["openai", "claude"], **options}
-    page = dash.client.post(f"/app/properties/{prop}/audits", data=data)
+    page = api.client.post(f"/app/properties/{prop}/audits", data=data)
     assert page.status_code == 422, page.text
     assert "The audit was not started" in page.text and message in page.text
     assert page.headers["content-type"].startswith("text/html")
-    assert count(dash, Audit) == 0
+    assert count(api, Audit) == 0
 
 
-def test_the_panel_is_edited_from_the_page(dash: Api) -> None:
-    prop = seeded(dash, audits=False, amenities=["rooftop pool"])
-    client = dash.client
+def test_the_panel_is_edited_from_the_page(api: Api) -> None:
+    prop = seeded(api, audits=False, amenities=["rooftop pool"])
+    client = api.client
     token = csrf_of(client, f"/app/properties/{prop}")
     base = f"/app/properties/{prop}/queries"
 
@@ -388,7 +322,7 @@ def test_the_panel_is_edited_from_the_page(dash: Api) -> None:
     again = client.post(base, data={"csrf": token, "text": QUESTIONS[0], "type": "local"})
     assert again.status_code == 409 and "already in the panel" in again.text
 
-    rows = questions_of(dash, prop)
+    rows = questions_of(api, prop)
     first = rows[QUESTIONS[0]]
     edited = client.post(
         f"{base}/{first}",
@@ -408,33 +342,33 @@ def test_the_panel_is_edited_from_the_page(dash: Api) -> None:
 
     regenerated = client.post(f"{base}/generate", data={"csrf": token})
     assert regenerated.status_code == 200 and "The panel was regenerated" in regenerated.text
-    after = questions_of(dash, prop)
+    after = questions_of(api, prop)
     assert len(after) > len(rows) + 1 and "Best apartments in Hillcrest" in after
     assert any("rooftop pool" in text.lower() for text in after)
     # Without the token nothing changes.
     assert client.post(base, data={"text": "Forged question here"}).status_code == 403
-    assert "Forged question here" not in questions_of(dash, prop)
+    assert "Forged question here" not in questions_of(api, prop)
 
 
-def test_a_question_of_another_property_is_not_found_here(dash: Api) -> None:
-    mine, other = seeded(dash, audits=False), seeded(dash, audits=False, name="Other Place")
-    token = csrf_of(dash.client, f"/app/properties/{mine}")
-    theirs = questions_of(dash, other)[QUESTIONS[0]]
-    page = dash.client.post(
+def test_a_question_of_another_property_is_not_found_here(api: Api) -> None:
+    mine, other = seeded(api, audits=False), seeded(api, audits=False, name="Other Place")
+    token = csrf_of(api.client, f"/app/properties/{mine}")
+    theirs = questions_of(api, other)[QUESTIONS[0]]
+    page = api.client.post(
         f"/app/properties/{mine}/queries/{theirs}/active",
         data={"csrf": token, "is_active": "false"},
     )
     assert page.status_code == 404
 
 
-def test_a_property_is_created_from_the_form(dash: Api) -> None:
-    client = dash.client
+def test_a_property_is_created_from_the_form(api: Api) -> None:
+    client = api.client
     form = client.get("/app/properties/new")
     assert form.status_code == 200 and "<h1>Add a property</h1>" in form.text
     for name in ("name", "website_url", "street", "city", "state", "zip", "amenities"):
         assert f'name="{name}"' in form.text
     assert unlabelled(form.text) == []
-    token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+    token = csrf_in(form.text)
     created = client.post(
         "/app/properties",
         data={
@@ -457,7 +391,7 @@ def test_a_property_is_created_from_the_form(dash: Api) -> None:
     page = client.get(target)
     assert page.status_code == 200 and "Modera Hillcrest</h1>" in page.text
     assert "was created" in page.text
-    prop = property_named(dash, "Modera Hillcrest")
+    prop = property_named(api, "Modera Hillcrest")
     assert prop.website_url == "https://moderahillcrest.com/"
     assert prop.brand_domains == ["moderahillcrest.com"]
     assert prop.amenities == ["rooftop pool", "EV charging"]
@@ -465,7 +399,7 @@ def test_a_property_is_created_from_the_form(dash: Api) -> None:
         {"name": "Avalon La Jolla", "domain": "avaloncommunities.com"},
         {"name": "Alta", "domain": ""},
     ]
-    assert len(questions_of(dash, prop.id)) > 5  # its panel was generated
+    assert len(questions_of(api, prop.id)) > 5  # its panel was generated
 
 
 @pytest.mark.parametrize(
@@ -478,44 +412,44 @@ def test_a_property_is_created_from_the_form(dash: Api) -> None:
     ],
 )
 def test_a_bad_property_form_comes_back_with_what_to_fix(
-    dash: Api, fields: dict[str, str], message: str
+    api: Api, fields: dict[str, str], message: str
 ) -> None:
-    token = csrf_of(dash.client)
+    token = csrf_of(api.client)
     data = {"csrf": token, "name": "Kept Name", "city": "San Diego", **fields}
-    page = dash.client.post("/app/properties", data=data)
+    page = api.client.post("/app/properties", data=data)
     assert page.status_code == 422
     assert page.headers["content-type"].startswith("text/html")
     assert "The property was not created" in page.text and message in page.text
     assert 'value="San Diego"' in page.text  # what was typed stays
-    assert count(dash, Property) == 0
+    assert count(api, Property) == 0
 
 
-def test_the_profile_is_edited_from_the_page(dash: Api) -> None:
-    prop = seeded(dash, audits=False)
-    token = csrf_of(dash.client, f"/app/properties/{prop}")
+def test_the_profile_is_edited_from_the_page(api: Api) -> None:
+    prop = seeded(api, audits=False)
+    token = csrf_of(api.client, f"/app/properties/{prop}")
     data = {"csrf": token, "name": "AMLI Aero", "city": "San Diego", "state": "CA"}
-    saved = dash.client.post(
+    saved = api.client.post(
         f"/app/properties/{prop}/profile", data={**data, "amenities": "gym, sauna"}
     )
     assert saved.status_code == 200 and "The profile was saved" in saved.text
-    assert property_named(dash, "AMLI Aero").amenities == ["gym", "sauna"]
-    bad = dash.client.post(f"/app/properties/{prop}/profile", data={**data, "name": ""})
+    assert property_named(api, "AMLI Aero").amenities == ["gym", "sauna"]
+    bad = api.client.post(f"/app/properties/{prop}/profile", data={**data, "name": ""})
     assert bad.status_code == 422 and "Name: String should have" in bad.text
-    assert property_named(dash, "AMLI Aero").amenities == ["gym", "sauna"]
+    assert property_named(api, "AMLI Aero").amenities == ["gym", "sauna"]
 
 
-def test_the_schedule_form_says_when_temporal_is_down(dash: Api) -> None:
-    prop = seeded(dash, audits=False)
-    token = csrf_of(dash.client, f"/app/properties/{prop}")
+def test_the_schedule_form_says_when_temporal_is_down(api: Api) -> None:
+    prop = seeded(api, audits=False)
+    token = csrf_of(api.client, f"/app/properties/{prop}")
     url = f"/app/properties/{prop}/schedule"
-    neither = dash.client.post(url, data={"csrf": token})
+    neither = api.client.post(url, data={"csrf": token})
     assert neither.status_code == 422 and "either an interval in minutes or a cron" in neither.text
-    tiny = dash.client.post(url, data={"csrf": token, "interval_minutes": "1"})
+    tiny = api.client.post(url, data={"csrf": token, "interval_minutes": "1"})
     assert tiny.status_code == 422 and "Every (minutes)" in tiny.text
-    down = dash.client.post(url, data={"csrf": token, "interval_minutes": "1440"})
+    down = api.client.post(url, data={"csrf": token, "interval_minutes": "1440"})
     assert down.status_code == 503 and "Temporal is unavailable" in down.text
     for change in ("pause", "unpause", "delete"):
-        page = dash.client.post(f"{url}/{change}", data={"csrf": token})
+        page = api.client.post(f"{url}/{change}", data={"csrf": token})
         assert page.status_code == 503 and "Temporal is unavailable" in page.text
 
 
@@ -532,10 +466,7 @@ def test_another_organisations_property_is_not_found(keyed: Api) -> None:
 
     mine, other, key = keyed.seed(make)
     client = keyed.client
-    login = client.get("/login")
-    token = CSRF.search(login.text).group(1)  # type: ignore[union-attr]
-    signed = client.post("/login", data={"key": key, "csrf": token}, follow_redirects=False)
-    assert signed.status_code == 303
+    assert signing_in(client, key).status_code == 303
     assert client.get(f"/app/properties/{mine}").status_code == 200
     hidden = client.get(f"/app/properties/{other}")
     assert hidden.status_code == 404 and "Their Place" not in hidden.text
@@ -555,33 +486,3 @@ def test_the_pages_ask_for_a_session_first(keyed: Api) -> None:
     for path in (f"/app/properties/{prop}", "/app/properties/new"):
         response = keyed.client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
-
-
-def questions_of(api: Api, property_id: uuid.UUID) -> dict[str, uuid.UUID]:
-    async def run(sessions: Sessions) -> dict[str, uuid.UUID]:
-        async with sessions() as s:
-            rows = await s.scalars(select(Query).where(Query.property_id == property_id))
-            return {q.text: q.id for q in rows}
-
-    result: dict[str, uuid.UUID] = api.seed(run)
-    return result
-
-
-def property_named(api: Api, name: str) -> Property:
-    async def run(sessions: Sessions) -> Property:
-        async with sessions() as s:
-            prop = await s.scalar(select(Property).where(Property.name == name))
-            assert prop is not None
-            return prop
-
-    result: Property = api.seed(run)
-    return result
-
-
-def org_of(api: Api, property_id: uuid.UUID) -> uuid.UUID | None:
-    async def run(sessions: Sessions) -> uuid.UUID | None:
-        async with sessions() as s:
-            return await s.scalar(select(Property.org_id).where(Property.id == property_id))
-
-    result: uuid.UUID | None = api.seed(run)
-    return result
