@@ -41,8 +41,6 @@ async def paid_work(request: Request, caller: CallerDep) -> None:
     limiter: PaidWorkLimiter | None = getattr(request.app.state, "paid_limiter", None)
     if limiter is None or not limiter.items:
         return
-    if request.query_params.get("dry_run", "").lower() in ("true", "1"):
-        return  # an estimate spends nothing
     open_api = request.app.state.settings.propertyaudit_api_key is None
     key = f"ip:{request.client.host if request.client else '?'}" if open_api else caller.rate_key
     wait = await limiter.hit(key)

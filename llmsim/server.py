@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from llmsim.admission import admit
 from llmsim.apis import CHAT, GEMINI, MESSAGES, RESPONSES, Api
 from llmsim.knobs import SimConfig
-from llmsim.replies import Ask, reply
+from llmsim.replies import Ask, kind_of, reply
 from llmsim.state import SimState
 
 
@@ -53,7 +53,7 @@ async def _answer(state: SimState, request: Request, api: Api) -> JSONResponse:
     if admitted.fault == "slow":
         state.count_fault("slow")
     if admitted.hung_up:
-        state.count_hang_up()
+        state.count_hang_up(kind_of(prompt))
     return JSONResponse(api.render(model, prompt, text, sources, searched))
 
 

@@ -18,6 +18,7 @@ COUNTERS = (
     "by_surface_status",
     "by_kind",
     "by_fault",
+    "hung_up_by_kind",
 )
 
 
@@ -64,9 +65,10 @@ class SimState:
     def count_fault(self, fault: str) -> None:
         self.counters["by_fault"][fault] += 1
 
-    def count_hang_up(self) -> None:
+    def count_hang_up(self, kind: str) -> None:
         """An answered request whose caller had already gone (a client timeout or a cancel)."""
         self.hung_up += 1
+        self.counters["hung_up_by_kind"][kind] += 1
 
     def count_kind(self, kind: str) -> None:
         self.counters["by_kind"][kind] += 1

@@ -125,12 +125,9 @@ async def steer(
 
 
 @router.get("/{audit_id}/report")
-async def audit_report(
-    audit_id: uuid.UUID, session: SessionDep, caller: ViewerDep, format: ReportFormat = "html"
-) -> Response:
+async def audit_report(page: PageDep, format: ReportFormat = "html") -> Response:
     """The API's report, for a browser signed in with a session instead of a key header."""
-    audit = await audit_or_404(session, audit_id, caller)
-    return report_response(await collect(session, audit), format)
+    return report_response(await collect(page.session, page.audit), format)
 
 
 @router.get("/{audit_id}/badge", response_class=HTMLResponse)

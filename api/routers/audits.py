@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from sqlalchemy import select
 
 from api.auth import CallerDep
@@ -26,8 +26,9 @@ from db.models import Audit, Property
 router = APIRouter(prefix="/audits", tags=["audits"])
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, dependencies=[Depends(paid_work)])
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
 async def start_audit(
+    request: Request,
     body: AuditCreate,
     session: SessionDep,
     caller: CallerDep,
@@ -43,7 +44,10 @@ async def start_audit(
 ) -> AuditStarted | AuditEstimate:
     """Start an audit (one SurfaceRun per surface) and return at once. Without a budget the
     deployment's default applies (`DEFAULT_MAX_COST_USD`); none may exceed its limit. With
-    `dry_run=true`: 200 and the estimate, nothing started or stored."""
+    `dry_run=true`: 200 and the estimate, nothing started or stored (nor any of the caller's
+    allowance of paid starts spent)."""
+    if not dry_run:
+        await paid_work(request, caller)
     prop = await property_or_404(session, body.property_id, caller)
     if dry_run:
         response.status_code = status.HTTP_200_OK

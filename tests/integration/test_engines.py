@@ -61,11 +61,18 @@ def _estimate(live: Live, body: dict[str, Any]) -> dict[str, Any]:
     return dict(response.json())
 
 
+def _closed_row(live: Live, audit_id: str) -> dict[str, Any] | None:
+    state: dict[str, Any] = live.get(f"/audits/{audit_id}")
+    return state if state["finished_at"] else None
+
+
 def _recorded(live: Live, body: dict[str, Any]) -> tuple[int, float, float]:
     """(LLM calls the simulator answered, total cost recorded, seconds) of one audit."""
     live.fresh_sim_stats()
-    state = live.wait_audit(start(live, body)["audit_id"])
-    assert state["status"] == "completed", state
+    audit_id = start(live, body)["audit_id"]
+    assert live.wait_audit(audit_id)["status"] == "completed"
+    # Closed in the workflow first, then in the database: read its times once stored.
+    state = live.wait_for("the close recorded", lambda: _closed_row(live, audit_id))
     took = datetime.fromisoformat(state["finished_at"]) - datetime.fromisoformat(
         state["started_at"]
     )

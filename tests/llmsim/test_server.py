@@ -158,3 +158,4 @@ def test_a_reply_the_caller_hung_up_on_is_billed_and_counted(sim: SimServer) -> 
     assert stats["by_status"] == {"200": 2}
     assert stats["by_fault"] == {"slow": 1}
     assert stats["answered_after_hang_up"] == 1
+    assert stats["hung_up_by_kind"] == {"natural": 1}

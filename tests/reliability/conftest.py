@@ -19,10 +19,6 @@ REPORT = Path(__file__).resolve().parents[2] / ".data" / "reliability.json"
 class Harness(RunningStack):
     """A stack to break, and the figures of what it lost (README, Reliability)."""
 
-    def llm_summaries(self) -> int:
-        insights = [self.get(f"/audits/{a}/insights") for a in self.audits]
-        return sum(1 for i in insights if (i.get("summary") or {}).get("source") == "llm")
-
     def report(
         self, fault: str, states: list[dict[str, Any]], panel: int, **extra: Any
     ) -> dict[str, Any]:
@@ -32,9 +28,9 @@ class Harness(RunningStack):
         unusable = stats.get("by_fault", {}).get("malformed", 0)
         # Answers the provider bills although the caller had hung up (a timeout on a slow reply).
         abandoned = stats["answered_after_hang_up"]
-        # Summaries a model wrote and the audit kept; one whose caller hung up (and whose audit
-        # fell back to the rules) is already among the abandoned.
-        summaries = self.llm_summaries()
+        # Summary calls answered and read; one whose caller hung up is among the abandoned.
+        kinds, hung_up = stats.get("by_kind", {}), stats.get("hung_up_by_kind", {})
+        summaries = kinds.get("summary", 0) - hung_up.get("summary", 0)
         figures = {
             "fault": fault,
             "audits": len(states),
