@@ -102,7 +102,15 @@ class PlanningActivities:
         return AuditPlan(
             profile=profile,
             queries=[
-                QuerySpec(query_id=str(q.id), text=q.text, type=q.type, weight=q.weight, index=i)
+                QuerySpec(
+                    query_id=str(q.id),
+                    text=q.text,
+                    type=q.type,
+                    weight=q.weight,
+                    index=i,
+                    persona=q.persona,
+                    language=q.language,
+                )
                 for i, q in enumerate(queries, start=1)
             ],
             surfaces=[

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from contracts.status import AuditStatus, RunStatus
+from geo.location import AskerLocation
 from geo.profile import PropertyProfile
 
 
@@ -17,6 +18,7 @@ class AuditOptions(BaseModel):
     web_search: bool = False
     samples_per_query: int = 1
     max_cost_usd: float | None = None
+    asker_location: AskerLocation | None = None
 
 
 class AuditInput(AuditOptions):
@@ -34,6 +36,8 @@ class QuerySpec(BaseModel):
     type: str
     weight: float = 1.0
     index: int = Field(description="1-based position in the panel")
+    persona: str = ""
+    language: str = "en"
 
 
 class SurfacePlan(BaseModel):

@@ -96,6 +96,8 @@ async def _insert_answer(session: AsyncSession, ask: Ask, **values: object) -> u
         "query_text": ask.query.text,
         "query_type": ask.query.type,
         "query_weight": ask.query.weight,
+        "query_persona": ask.query.persona,
+        "query_language": ask.query.language,
         "created_at": utcnow(),
         **values,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, HttpUrl, UrlConstraints, field_validator
 
@@ -26,6 +26,10 @@ def _registrable(value: str) -> str:
     except NotRegistrable as exc:
         raise ValueError(str(exc)) from exc
 
+
+AlertFormat = Literal["json", "slack", "teams"]
+# A portfolio label: letters, digits, spaces, dashes and underscores.
+Tag = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w][\w \-]*$")]
 
 # A brand's or a competitor's own domain: a registrable name, never a public suffix.
 BrandDomain = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_registrable)]
@@ -58,6 +62,27 @@ class PropertyFields(RequestModel):
     )
     alert_score_drop: Annotated[float, Field(gt=0, le=100)] | None = None
     alert_visibility_drop: Annotated[float, Field(gt=0, le=100)] | None = None
+    alert_format: AlertFormat | None = Field(
+        default=None,
+        description="how alerts and digests are written: plain JSON, Slack's or Microsoft "
+        "Teams' incoming-webhook format",
+    )
+    tags: Annotated[list[Tag], Field(max_length=20)] | None = Field(
+        default=None, description="free labels the portfolio groups by (lower case)"
+    )
+    region: Annotated[str, Field(max_length=120)] | None = Field(
+        default=None, description="the region or submarket the portfolio groups by"
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _distinct_tags(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else list(dict.fromkeys(t.strip().lower() for t in value))
+
+    @field_validator("region")
+    @classmethod
+    def _trimmed(cls, value: str | None) -> str | None:
+        return None if value is None else " ".join(value.split())
 
     @field_validator("website_url", "alert_webhook_url")
     @classmethod
@@ -100,5 +125,8 @@ class PropertyPublic(BaseModel):
     alert_webhook_url: str
     alert_score_drop: float
     alert_visibility_drop: float
+    alert_format: str
+    tags: list[str]
+    region: str
     created_at: datetime
     updated_at: datetime

@@ -27,12 +27,17 @@ def to_public(prop: Property) -> PropertyPublic:
         competitors=prop.competitors or [],
         amenities=prop.amenities or [],
         unique_selling_points=prop.unique_selling_points or [],
+        tags=prop.tags or [],
     )
 
 
 def profile_fields(body: PropertyCreate | PropertyUpdate, settings: Settings) -> dict[str, object]:
     """The columns the body sets, normalised; 422 for an alert webhook egress refuses."""
     data = body.model_dump(exclude_unset=True, exclude={"org_id"})
+    # An explicit null leaves these as they are: they have no "unset" value of their own.
+    for field in ("alert_format", "tags", "region"):
+        if field in data and data[field] is None:
+            del data[field]
     for url_field in ("website_url", "alert_webhook_url"):
         if url_field in data:
             data[url_field] = str(data[url_field] or "")

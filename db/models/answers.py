@@ -37,6 +37,8 @@ class Answer(Base):
     query_text: Mapped[str] = mapped_column(String(500), default="")
     query_type: Mapped[str] = mapped_column(String(20), default="")
     query_weight: Mapped[float] = mapped_column(Float, default=1.0)
+    query_persona: Mapped[str] = mapped_column(String(40), default="")
+    query_language: Mapped[str] = mapped_column(String(8), default="en")
     status: Mapped[str] = mapped_column(String(10), default="ok")
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     presence: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -41,6 +41,8 @@ class Audit(Base):
     workflow_id: Mapped[str] = mapped_column(String(200), default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     max_cost_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Where the renter asks from (geo.location.AskerLocation); None: from nowhere in particular.
+    asker_location: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     pause_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     insights: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)

@@ -42,6 +42,11 @@ class Property(Base):
     alert_webhook_url: Mapped[str] = mapped_column(String(500), default="")
     alert_score_drop: Mapped[float] = mapped_column(Float, default=10.0)
     alert_visibility_drop: Mapped[float] = mapped_column(Float, default=15.0)
+    # How alerts and digests are written for the webhook: plain JSON, Slack or Microsoft Teams.
+    alert_format: Mapped[str] = mapped_column(String(10), default="json")
+    # Portfolio grouping: free tags ("lease-up", "student") and one region or submarket.
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    region: Mapped[str] = mapped_column(String(120), default="", index=True)
     created_at: Mapped[Created]
     updated_at: Mapped[Updated]
 
@@ -62,6 +67,9 @@ class Query(Base):
     type: Mapped[str] = mapped_column(String(20))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     geo: Mapped[str] = mapped_column(String(200), default="")
+    # Who asks ("" for any renter, else a persona key such as "families") and in which language.
+    persona: Mapped[str] = mapped_column(String(40), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     generated: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
