@@ -20,11 +20,15 @@ from api.metrics import install_metrics
 from api.ratelimit import PaidWorkLimiter
 from api.reconciler import reconcile_forever
 from api.routers import (
+    answers,
     audits,
+    competitors,
+    digests,
     health,
     insights,
     orgs,
     panel,
+    portfolio,
     properties,
     queries,
     recommendations,
@@ -32,6 +36,7 @@ from api.routers import (
     rescoring,
     runs,
     schedules,
+    segments,
     trends,
 )
 from api.schemas import ERROR_RESPONSES
@@ -54,6 +59,11 @@ ROUTERS = (
     runs,
     rescoring,
     orgs,
+    competitors,
+    portfolio,
+    digests,
+    answers,
+    segments,
 )
 
 

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.dashboard import audits, pages, panel, properties, schedule
+from api.dashboard import answers, audits, competitors, pages, panel, properties, schedule
 from api.dashboard.access import SESSION_COOKIE, SESSION_HOURS, LoginRequired, session_secret
 from api.dashboard.templating import HERE, render
 from config.settings import Settings
@@ -39,7 +39,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(audits.router, include_in_schema=False)
-    for module in (properties, panel, schedule):
+    for module in (properties, panel, schedule, competitors, answers):
         app.include_router(module.router, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)

@@ -1,0 +1,7 @@
+"""The answers behind every figure, filtered; as JSON or CSV."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["answers"])
