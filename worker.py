@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
+import sys
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,26 +27,28 @@ from temporalio.worker import Worker, WorkerDeploymentConfig
 from activities.answering import AnsweringActivities
 from activities.asking import AskingActivities
 from activities.batch import BatchActivities
+from activities.digest import DigestActivities
 from activities.insights import InsightsActivities
 from activities.metrics import prometheus_runtime
 from activities.planning import PlanningActivities
 from activities.recording import RecordingActivities, unusable_charger
 from activities.rescoring import RescoringActivities
 from config.logs import configure_logging
+from config.preflight import UnusableSurface, check_surfaces
 from config.settings import Settings
 from config.temporal import connect_temporal, ensure_search_attributes
 from contracts.names import TASK_QUEUE, llm_task_queue
-from db.engine import make_engine, make_sessionmaker
+from db.engine import make_engine, make_sessionmaker, pool_of
+from geo.notify import Links
 from surfaces.base import Surface
 from surfaces.config import SurfaceConfig
 from surfaces.factory import build_surface
+from workflows.digest import WeeklyDigestWorkflow
 from workflows.property_audit import PropertyAuditWorkflow
 from workflows.rescore import RescoreWorkflow
 from workflows.surface_run import SurfaceRunWorkflow
 
 log = logging.getLogger("propertyaudit.worker")
-# Longer than an LLM call may take (LLM_TIMEOUT_S): a restart lets calls in flight finish.
-GRACEFUL = timedelta(seconds=10)
 
 
 def deployment(settings: Settings) -> WorkerDeploymentConfig | None:
@@ -61,24 +65,38 @@ def deployment(settings: Settings) -> WorkerDeploymentConfig | None:
     )
 
 
+def graceful(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.graceful_shutdown_s)
+
+
 def workflow_worker(
     client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> Worker:
     """The workflows and every database activity they call."""
     planning = PlanningActivities(
         sessions,
-        settings.surface_configs(),
+        # Each audit may keep every replica of a surface's LLM workers busy (LLM_WORKERS_<S>).
+        settings.planned_surfaces(),
         chunk_size=settings.surface_chunk_size,
         history_budget=settings.surface_history_budget,
     )
     recording = RecordingActivities(sessions)
     batch = BatchActivities(sessions)
-    insights = InsightsActivities(sessions, settings.egress)
+    links = Links(
+        settings.propertyaudit_api_url, settings.temporal_ui_url, settings.temporal_namespace
+    )
+    insights = InsightsActivities(sessions, settings.egress, links)
+    digest = DigestActivities(sessions, settings.egress, links)
     rescoring = RescoringActivities(sessions)
     return Worker(
         client,
         task_queue=TASK_QUEUE,
-        workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow, RescoreWorkflow],
+        workflows=[
+            PropertyAuditWorkflow,
+            SurfaceRunWorkflow,
+            RescoreWorkflow,
+            WeeklyDigestWorkflow,
+        ],
         activities=[
             planning.load_audit_plan,
             planning.open_audit,
@@ -97,9 +115,11 @@ def workflow_worker(
             rescoring.rescore_page,
             rescoring.rescore_run,
             rescoring.reanalyze_audit,
+            digest.build_digest,
+            digest.send_digest,
         ],
         max_concurrent_activities=64,
-        graceful_shutdown_timeout=GRACEFUL,
+        graceful_shutdown_timeout=graceful(settings),
         deployment_config=deployment(settings),
     )
 
@@ -139,7 +159,9 @@ def llm_worker(
         max_concurrent_activities=config.max_concurrency,
         # Server-side and global for the queue: the provider's limit across all workers.
         max_task_queue_activities_per_second=config.max_rps or None,
-        graceful_shutdown_timeout=GRACEFUL,
+        # Longer than an LLM call (LLM_TIMEOUT_S): a restart lets the calls in flight finish
+        # instead of buying them again on another worker.
+        graceful_shutdown_timeout=graceful(settings),
         deployment_config=deployment(settings),
     )
 
@@ -165,7 +187,8 @@ def build_workers(
 
 async def main(queues: set[str] | None) -> None:
     settings = Settings()
-    engine = make_engine(settings.database_url)
+    await check_surfaces(settings, queues)
+    engine = make_engine(settings.database_url, pool_of(settings))
     sessions = make_sessionmaker(engine)
     # One runtime per process, before the first client: SDK and project metrics on one port.
     runtime = prometheus_runtime(settings.worker_metrics_host, settings.worker_metrics_port)
@@ -211,7 +234,8 @@ def known_queues(settings: Settings) -> set[str]:
     return {TASK_QUEUE, *(llm_task_queue(name) for name in settings.surface_configs())}
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """`propertyaudit-worker [--queues …]` (the console script) and `python worker.py`."""
     queues = parse_args()
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
@@ -219,4 +243,17 @@ if __name__ == "__main__":
     if unknown:
         # A typo would otherwise leave a worker polling nothing, forever, looking healthy.
         raise SystemExit(f"unknown task queue(s): {', '.join(unknown)}")
-    asyncio.run(main(queues))
+    try:
+        asyncio.run(main(queues))
+    except UnusableSurface as exc:
+        raise SystemExit(str(exc)) from None
+    # The Temporal bridge's threads can outlive interpreter shutdown (sdk-python#300) and end a
+    # clean stop with a fatal error in the log: everything is closed, so leave at once.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    run()

@@ -87,7 +87,7 @@ class AskingActivities:
         """Structured mode: one call that returns the AnswerBlock."""
         self._check(req.surface)
         ask = req.ask
-        prompt = structured_prompt(req.profile, ask.query.text).model_copy(
+        prompt = structured_prompt(req.profile, ask.query.text, req.asker_location).model_copy(
             update={
                 "web_search": req.web_search,
                 "temperature": sampling_temperature(req.samples_per_query),
@@ -111,7 +111,8 @@ class AskingActivities:
         """Natural mode, phase 1: the question alone, as a renter would ask it."""
         self._check(req.surface)
         ask = req.ask
-        prompt = natural_prompt(ask.query.text).model_copy(
+        question = natural_prompt(ask.query.text, req.asker_location, ask.query.language)
+        prompt = question.model_copy(
             update={
                 "web_search": req.web_search,
                 "extra_headers": self._sim_headers(req.profile, ask.sample),

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from statistics import fmean
 from typing import Any
 
-import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from config.egress import EgressPolicy, EgressRefused, Redirected, post_json
+from activities.webhooks import Posting, deliver
 from contracts.audit import AlertDecision, AuditRef, SendAlertInput, StoreSummaryInput
 from contracts.status import RunStatus
 from db import analysis as store
+from db import rivals
 from db.models import Audit
 from db.properties import get_property
-from geo.insights import CrossModel, analyze_batch
+from geo.insights import CrossModel
+from geo.notify import alert_body
 from geo.summary import BatchSummary, rule_summary
 
 
@@ -31,16 +32,11 @@ def _combined(audit: Audit) -> tuple[float | None, float | None]:
     )
 
 
-class InsightsActivities:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], egress: EgressPolicy | None = None
-    ) -> None:
-        self._sessions = sessions
-        self._egress = egress or EgressPolicy()
-
+class InsightsActivities(Posting):
     @activity.defn
     async def analyze_batch(self, inp: AuditRef) -> dict[str, Any]:
-        """Cross-model analysis of the finished batch, stored with the audit once."""
+        """Cross-model analysis of the finished batch, and who overtook the property since the
+        audit before, stored with the audit once."""
         audit_id = uuid.UUID(inp.audit_id)
         async with self._sessions() as session, session.begin():
             audit = await store.get_audit(session, audit_id)
@@ -50,8 +46,7 @@ class InsightsActivities:
                 )
             if audit.insights is not None:
                 return dict(audit.insights)
-            brand = await store.brand_of(session, audit.property_id)
-            analysis = analyze_batch(await store.surface_facts(session, audit), brand)
+            analysis = await store.batch_analysis(session, audit)
             return await store.store_once(
                 session, audit_id, "insights", analysis.model_dump(mode="json")
             )
@@ -79,7 +74,8 @@ class InsightsActivities:
 
     @activity.defn
     async def check_alerts(self, inp: AuditRef) -> AlertDecision:
-        """Did this audit drop past the property's thresholds, or lose a surface?"""
+        """Did this audit drop past the property's thresholds, lose a surface, or let one of
+        the profile's competitors overtake the property on a surface (`overtaken`)?"""
         async with self._sessions() as session, session.begin():
             audit = await store.get_audit(session, uuid.UUID(inp.audit_id))
             prop = await get_property(session, audit.property_id) if audit else None
@@ -107,6 +103,10 @@ class InsightsActivities:
                         f"visibility fell {before_visibility - visibility:.1f} points "
                         f"({before_visibility:.1f}% → {visibility:.1f}%)"
                     )
+            overtaken = store.stored_overtakes(audit)
+            if overtaken is None:  # an analysis stored before overtakes were
+                overtaken = await rivals.overtaken_since(session, previous, audit, prop)
+            reasons += [o.reason(prop.name) for o in overtaken]
             if not reasons:
                 return AlertDecision(send=False)
             payload = {
@@ -121,31 +121,27 @@ class InsightsActivities:
                 "visibility_pct": visibility,
                 "previous_visibility_pct": before_visibility,
                 "reasons": reasons,
+                "overtaken": [asdict(o) for o in overtaken],
             }
             return AlertDecision(send=True, url=prop.alert_webhook_url, payload=payload)
 
     @activity.defn
     async def send_alert(self, inp: SendAlertInput) -> bool:
-        """POST the alert through the SSRF guard; a 4xx/5xx answer is retried by Temporal, an
-        internal address or a redirect is not. Recorded once when sent. Only the status code
-        of the receiver's answer is ever kept (its body is never read)."""
+        """POST the alert through the SSRF guard, written in the property's alert_format as it
+        is now (the canonical payload stays in the history); a 4xx/5xx answer is retried by
+        Temporal, an internal address or a redirect is not. Recorded once when sent. Only the
+        status code of the receiver's answer is ever kept (its body is never read)."""
         async with self._sessions() as session:
             audit = await store.get_audit(session, uuid.UUID(inp.audit_id))
             if audit is not None and audit.alert_sent_at is not None:
                 return False
-        try:
-            status = await post_json(inp.url, inp.payload, self._egress)
-        except EgressRefused as exc:
-            raise ApplicationError(
-                f"webhook refused: {exc}", type="WebhookRefused", non_retryable=True
-            ) from None
-        except Redirected as exc:
-            raise ApplicationError(str(exc), type="WebhookRefused", non_retryable=True) from None
-        except httpx.HTTPError as exc:
-            raise ApplicationError(
-                f"webhook unreachable ({type(exc).__name__})", type="WebhookFailed"
-            ) from None
-        if status >= 400:
-            raise ApplicationError(f"webhook answered HTTP {status}", type="WebhookFailed")
+            prop = await get_property(session, audit.property_id) if audit else None
+        body = alert_body(
+            prop.alert_format if prop else "json",
+            inp.payload,
+            self._links,
+            audit.workflow_id if audit else "",
+        )
+        await deliver(inp.url, body, self._egress)
         async with self._sessions() as session, session.begin():
             return await store.mark_alert_sent(session, uuid.UUID(inp.audit_id))

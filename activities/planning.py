@@ -53,6 +53,7 @@ class PlanningActivities:
             web_search=inp.web_search,
             samples_per_query=inp.samples_per_query,
             max_cost_usd=inp.max_cost_usd,
+            asker_location=inp.asker_location,
         )
         async with self._sessions() as session, session.begin():
             audit = await audits.get_audit(session, request.audit_id)

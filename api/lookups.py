@@ -7,13 +7,14 @@ learns nothing about ids that are not theirs.
 from __future__ import annotations
 
 import uuid
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import HTTPException
+from fastapi import Depends, HTTPException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import Caller
+from api.auth import Caller, CallerDep
+from api.deps import SessionDep
 from db import audits
 from db.models import Audit, Organisation, Property, Query, Run
 from db.properties import get_property
@@ -49,6 +50,16 @@ async def property_or_404(
     if prop is None or not caller.sees(prop.org_id):
         raise _not_found("property", property_id)
     return prop
+
+
+async def _path_property(
+    property_id: uuid.UUID, session: SessionDep, caller: CallerDep
+) -> Property:
+    return await property_or_404(session, property_id, caller)
+
+
+# The property a route's `{property_id}` names, if the caller may see it (404 otherwise).
+PropertyDep = Annotated[Property, Depends(_path_property)]
 
 
 async def audit_or_404(session: AsyncSession, audit_id: uuid.UUID, caller: Caller) -> Audit:

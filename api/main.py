@@ -43,7 +43,7 @@ from api.schemas import ERROR_RESPONSES
 from config.logs import configure_logging
 from config.settings import Settings
 from config.temporal import connect_temporal
-from db.engine import make_engine, make_sessionmaker
+from db.engine import make_engine, make_sessionmaker, pool_of
 
 log = logging.getLogger("propertyaudit.api")
 ROUTERS = (
@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, pool_of(settings))
         app.state.settings = settings
         app.state.sessions = make_sessionmaker(engine)
         app.state.paid_limiter = PaidWorkLimiter(

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from cli.client import ApiClient, api
+from cli.locations import asker_location
 from cli.output import JsonFlag, console, err_console, print_json
 from cli.render import (
     State,
@@ -22,6 +23,7 @@ from cli.render import (
     summary,
 )
 from contracts.status import AuditStatus
+from geo.location import AskerLocation
 
 audit_app = typer.Typer(help="Audits: start, follow, steer.", no_args_is_help=True)
 
@@ -48,6 +50,7 @@ def _start_body(
     samples: int,
     max_cost: float | None,
     paused: bool,
+    place: dict[str, object] | None = None,
 ) -> dict[str, Any]:
     # Unset options stay out of the body, so the API applies the deployment's defaults.
     body: dict[str, Any] = {"property_id": property_id, "samples_per_query": samples}
@@ -61,6 +64,8 @@ def _start_body(
         body["max_cost_usd"] = max_cost
     if paused:
         body["paused"] = True
+    if place:
+        body["asker_location"] = place
     return body
 
 
@@ -73,6 +78,8 @@ def _print_header(state: State) -> None:
 
 def _print_state(state: State) -> None:
     _print_header(state)
+    if place := state.get("asker_location"):
+        console.print(escape(f"  asked from {AskerLocation.model_validate(place).label()}"))
     for run in state["runs"]:
         console.print(
             escape(
@@ -130,6 +137,16 @@ def audit_start(
         float | None, typer.Option(min=0.0001, help="pause the audit once it cost this (USD)")
     ] = None,
     paused: Annotated[bool, typer.Option("--paused", help="start paused; resume to begin")] = False,
+    location: Annotated[
+        str | None,
+        typer.Option(help='ask from this place: "City, Region ZIP, Country" (San Diego, CA, US)'),
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="the asker's IANA time zone, e.g. America/Los_Angeles")
+    ] = None,
+    lat_lng: Annotated[
+        str | None, typer.Option(help="the asker's coordinates: LATITUDE,LONGITUDE")
+    ] = None,
     follow_: FollowFlag = False,
     idempotency_key: Annotated[str | None, typer.Option(help="repeat-safe start")] = None,
     dry_run: Annotated[
@@ -138,7 +155,8 @@ def audit_start(
     json_: JsonFlag = False,
 ) -> None:
     """Start an audit of a property. With --json --follow: the final state once it closes."""
-    body = _start_body(property_id, surfaces, mode, web_search, samples, max_cost, paused)
+    place = asker_location(location, timezone, lat_lng)
+    body = _start_body(property_id, surfaces, mode, web_search, samples, max_cost, paused, place)
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
     with api(ctx) as client:
         if dry_run:

@@ -15,7 +15,10 @@ import typer
 from cli import reports  # noqa: F401 - registers `audit report` on audit_app
 from cli.audits import audit_app
 from cli.client import ApiTarget
+from cli.digests import digest_app
+from cli.migrate import migrate
 from cli.orgs import org_app
+from cli.portfolio import portfolio
 from cli.properties import property_app
 from cli.rescoring import rescore
 
@@ -33,7 +36,10 @@ app = typer.Typer(
 app.add_typer(property_app, name="property")
 app.add_typer(audit_app, name="audit")
 app.add_typer(org_app, name="org")
+app.add_typer(digest_app, name="digest")
 app.command("rescore")(rescore)
+app.command("migrate")(migrate)
+app.command("portfolio")(portfolio)
 
 
 def _version(value: bool) -> None:

@@ -4,10 +4,11 @@ Kubernetes secrets), below the environment itself in priority."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dotenv import dotenv_values
 from pydantic.fields import FieldInfo
 from pydantic_settings import PydanticBaseSettingsSource
 
@@ -45,3 +46,27 @@ class FileSecrets(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         found = {name: read_secret_file(name.upper()) for name in SECRET_FIELDS}
         return {name: value for name, value in found.items() if value}
+
+
+def dotenv_of(env_file: str | Path | Sequence[str | Path] | None) -> dict[str, str]:
+    """Every variable of the .env file(s) a Settings instance reads (later files win)."""
+    if env_file is None:
+        return {}
+    files = [env_file] if isinstance(env_file, str | Path) else env_file
+    found: dict[str, str] = {}
+    for path in files:
+        if Path(path).is_file():
+            found.update({k: v for k, v in dotenv_values(path).items() if v})
+    return found
+
+
+def extra_key(variable: str, dotenv: Mapping[str, str]) -> str:
+    """An extra surface's key as its `key_env` names it: the environment, then a
+    `<VARIABLE>_FILE`, then the .env file (its value, or the file its `_FILE` names)."""
+    return (
+        os.environ.get(variable)
+        or read_secret_file(variable)
+        or dotenv.get(variable)
+        or read_secret_file(variable, dotenv)
+        or ""
+    )

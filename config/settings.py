@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -16,9 +16,12 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 
 from config.egress import EgressPolicy
-from config.secrets import FileSecrets, read_secret_file
-from config.surfaces import BUILT_IN, DEFAULT_SURFACES, RESERVED_SURFACES, BuiltIn, ExtraSurface
+from config.secrets import FileSecrets, dotenv_of, extra_key
+from config.surfaces import BUILT_IN, DEFAULT_SURFACES, BuiltIn, ExtraSurface, check_surface_names
 from surfaces.config import SurfaceConfig
+
+# A stopped worker waits this much longer than the longest LLM call for the calls in flight.
+DRAIN_MARGIN_S = 10.0
 
 
 class Settings(BaseSettings):
@@ -117,6 +120,14 @@ class Settings(BaseSettings):
     llm_max_rps_gemini: float | None = None
     llm_max_rps_perplexity: float | None = None
     llm_timeout_s: float = 90.0
+    # Each surface's LLM worker replicas: an audit plans replicas × LLM_MAX_CONCURRENCY_<S> calls.
+    llm_workers_openai: int = Field(default=1, ge=1)
+    llm_workers_claude: int = Field(default=1, ge=1)
+    llm_workers_gemini: int = Field(default=1, ge=1)
+    llm_workers_perplexity: int = Field(default=1, ge=1)
+    # Each process's pool: DB_POOL_SIZE open, DB_MAX_OVERFLOW more (README, "Connection budget")
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
     # A surface run asks this many questions between two chances to continue as new, and does
     # once its history passes this many events (kept far below Temporal's limits).
     surface_chunk_size: int = Field(default=200, ge=1)
@@ -161,23 +172,20 @@ class Settings(BaseSettings):
             self.temporal_ui_url = f"http://localhost:{self.temporal_ui_port}"
         if self.llm_max_concurrency < 1:
             raise ValueError("LLM_MAX_CONCURRENCY must be at least 1")
-        names = [s.name for s in self.extra_surfaces]
-        if len(set(names)) != len(names) or set(names) & set(RESERVED_SURFACES):
-            raise ValueError("EXTRA_SURFACES names must be unique and not openai or claude")
-        unknown = sorted(set(self.default_surfaces) - {*BUILT_IN, *names})
-        if unknown or not self.default_surfaces:
-            # A typo would otherwise leave audits that name no surface with fewer than meant.
-            raise ValueError(
-                f"DEFAULT_SURFACES {unknown or '(empty)'}: not configured surfaces; "
-                f"configured: {', '.join([*BUILT_IN, *names])}"
-            )
-        # Keys are read here, once, like every other setting; they stay out of payloads.
-        self._extra_keys = {
-            s.name: os.environ.get(s.key_env) or read_secret_file(s.key_env) or ""
-            for s in self.extra_surfaces
-            if s.key_env
-        }
+        check_surface_names(self.extra_surfaces, self.default_surfaces)
         return self
+
+    if not TYPE_CHECKING:  # type checkers keep the signature pydantic derives from the fields
+
+        def __init__(self, **values: Any) -> None:
+            super().__init__(**values)
+            # Extra surfaces' keys, read once like every other setting (never in payloads), from
+            # the .env file too unless this instance reads none (`_env_file=None`).
+            env_file = values.get("_env_file", self.model_config.get("env_file"))
+            dotenv = dotenv_of(env_file)
+            self._extra_keys = {
+                s.name: extra_key(s.key_env, dotenv) for s in self.extra_surfaces if s.key_env
+            }
 
     def _simulated(self, key: SecretStr | None) -> bool:
         if self.llm_backend == "simulator":
@@ -239,6 +247,38 @@ class Settings(BaseSettings):
 
     def _rps(self, override: float | None) -> float:
         return self.llm_max_rps if override is None else override
+
+    def llm_workers(self, surface: str) -> int:
+        """The surface's LLM worker replicas (LLM_WORKERS_<SURFACE>, an extra's `workers`)."""
+        extra = {s.name: s for s in self.extra_surfaces}.get(surface)
+        if extra is not None:
+            return extra.workers
+        return int(getattr(self, f"llm_workers_{surface}"))
+
+    def planned_surfaces(self) -> dict[str, SurfaceConfig]:
+        """The surfaces as the workflow worker plans an audit: its in-flight cap on a surface is
+        what all its LLM workers run together (replicas × calls per worker)."""
+        return {
+            name: config.model_copy(
+                update={"max_concurrency": config.max_concurrency * self.llm_workers(name)}
+            )
+            for name, config in self.surface_configs().items()
+        }
+
+    def keyless_surfaces(self) -> dict[str, str]:
+        """Surfaces that would call a live API without a key: name -> the variable to set."""
+        extras = {s.name: s.key_env for s in self.extra_surfaces}
+        return {
+            name: extras[name] if name in extras else BUILT_IN[name].key_field.upper()
+            for name, config in self.surface_configs().items()
+            if not config.simulator
+            and (self._extra_keys.get(name) == "" if name in extras else config.api_key is None)
+        }
+
+    @property
+    def graceful_shutdown_s(self) -> float:
+        """How long a stopped worker lets the tasks in flight finish: longer than an LLM call."""
+        return self.llm_timeout_s + DRAIN_MARGIN_S
 
 
 def settings_from_environ(environ: Mapping[str, str]) -> Settings:

@@ -17,8 +17,8 @@ DEFAULT_SURFACES = ("openai", "claude")
 @dataclass(frozen=True)
 class BuiltIn:
     """A surface this project knows. Its model, limits and key come from settings named after
-    it: GEO_<NAME>_MODEL, LLM_MAX_CONCURRENCY_<NAME>, LLM_MAX_RPS_<NAME>, and the key and
-    endpoint variables the provider's own SDK documents."""
+    it: GEO_<NAME>_MODEL, LLM_MAX_CONCURRENCY_<NAME>, LLM_WORKERS_<NAME>, LLM_MAX_RPS_<NAME>,
+    and the key and endpoint variables the provider's own SDK documents."""
 
     provider: Provider
     key_field: str
@@ -49,7 +49,8 @@ class ExtraSurface(BaseModel):
     base_url: str
     model: str
     key_env: str = ""  # the environment variable that holds its API key
-    max_concurrency: int | None = None
+    max_concurrency: int | None = None  # calls in flight per worker
+    workers: int = Field(default=1, ge=1)  # replicas of its LLM worker: the audit plans both
     max_rps: float | None = None
     input_per_mtok: float | None = None
     output_per_mtok: float | None = None
@@ -63,3 +64,17 @@ class ExtraSurface(BaseModel):
     json_schema: bool | None = None
     temperature: bool | None = None
     token_param: TokenParam | None = None
+
+
+def check_surface_names(extras: list[ExtraSurface], defaults: list[str]) -> None:
+    """Extras' names are unique and leave the original two alone; DEFAULT_SURFACES are all
+    configured (a typo would otherwise leave audits that name no surface with fewer)."""
+    names = [s.name for s in extras]
+    if len(set(names)) != len(names) or set(names) & set(RESERVED_SURFACES):
+        raise ValueError("EXTRA_SURFACES names must be unique and not openai or claude")
+    unknown = sorted(set(defaults) - {*BUILT_IN, *names})
+    if unknown or not defaults:
+        raise ValueError(
+            f"DEFAULT_SURFACES {unknown or '(empty)'}: not configured surfaces; "
+            f"configured: {', '.join([*BUILT_IN, *names])}"
+        )

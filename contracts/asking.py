@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from contracts.audit import AuditOptions, QuerySpec
 from geo.answer import AnswerBlock
+from geo.location import AskerLocation
 from geo.profile import BrandContext, PropertyProfile
 
 
@@ -84,6 +85,8 @@ class AnswerRequest(BaseModel):
     profile: PropertyProfile
     mode: str = "structured"
     web_search: bool = False
+    # Where the renter asks from; None (histories before it, audits without one): nowhere.
+    asker_location: AskerLocation | None = None
 
 
 class WebSource(BaseModel):

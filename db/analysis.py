@@ -1,4 +1,5 @@
-"""Reading a batch for analysis, storing its insights and summary once, and trend lookups."""
+"""Reading a batch for analysis (with who overtook the property since the audit before),
+storing its insights and summary once, and trend lookups."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from contracts.status import CLOSED_WITH_ANSWERS
 from db.audits import get_audit
 from db.models import Answer, Audit, Run, utcnow
 from db.properties import get_property, profile_of
-from geo.insights import AnswerFacts, EntityFact, SurfaceFacts
+from db.rivals import overtaken_since
+from geo.insights import AnswerFacts, CrossModel, EntityFact, SurfaceFacts, analyze_batch
+from geo.overtaking import Overtake
 from geo.profile import BrandContext, brand_context
 
 
@@ -69,9 +72,13 @@ async def store_once(
     return dict(stored or value)
 
 
-async def previous_audit(session: AsyncSession, audit: Audit) -> Audit | None:
+async def previous_audit(
+    session: AsyncSession, audit: Audit, scoring_version: int | None = None
+) -> Audit | None:
     """The property's last audit that finished before this one (completed or partial) and was
-    scored by the same rules: a drop between two versions of the rules is no drop."""
+    scored by the same rules (the audit's, or `scoring_version` while it is being re-scored to
+    them): a drop between two versions of the rules is no drop."""
+    version = audit.scoring_version if scoring_version is None else scoring_version
     return await session.scalar(
         select(Audit)
         .where(
@@ -79,12 +86,33 @@ async def previous_audit(session: AsyncSession, audit: Audit) -> Audit | None:
             Audit.id != audit.id,
             Audit.status.in_(CLOSED_WITH_ANSWERS),
             Audit.created_at < audit.created_at,
-            Audit.scoring_version == audit.scoring_version,
+            Audit.scoring_version == version,
         )
         .order_by(Audit.created_at.desc())
         .limit(1)
         .options(selectinload(Audit.runs).selectinload(Run.score))
     )
+
+
+async def batch_analysis(
+    session: AsyncSession, audit: Audit, scoring_version: int | None = None
+) -> CrossModel:
+    """The batch's cross-model analysis over its stored answers (`audit` loaded with its runs),
+    with the profile's competitors that overtook the property on a surface since the previous
+    audit (`previous_audit`; none without one): what is stored as the audit's insights."""
+    prop = await get_property(session, audit.property_id)
+    brand = brand_context(profile_of(prop)) if prop else BrandContext(name="")
+    analysis = analyze_batch(await surface_facts(session, audit), brand)
+    previous = await previous_audit(session, audit, scoring_version)
+    overtaken = await overtaken_since(session, previous, audit, prop) if prop else []
+    return analysis.model_copy(update={"overtaken": overtaken})
+
+
+def stored_overtakes(audit: Audit) -> list[Overtake] | None:
+    """The overtakes stored with the audit's analysis; None when they were never worked out."""
+    if audit.insights is None:
+        return None
+    return CrossModel.model_validate(audit.insights).overtaken
 
 
 async def mark_alert_sent(session: AsyncSession, audit_id: uuid.UUID) -> bool:
@@ -97,10 +125,12 @@ async def mark_alert_sent(session: AsyncSession, audit_id: uuid.UUID) -> bool:
 
 
 __all__ = [
+    "batch_analysis",
     "brand_of",
     "get_audit",
     "mark_alert_sent",
     "previous_audit",
     "store_once",
+    "stored_overtakes",
     "surface_facts",
 ]

@@ -20,6 +20,7 @@ from contracts.status import (
 )
 from db.models import Audit, Run, utcnow
 from db.properties import count_active_queries
+from geo.location import AskerLocation
 from geo.scoring import SCORING_VERSION
 from surfaces.config import SurfaceConfig
 
@@ -50,6 +51,7 @@ class AuditRequest:
     web_search: bool = False
     samples_per_query: int = 1
     max_cost_usd: float | None = None
+    asker_location: AskerLocation | None = None
     idempotency_key: str | None = None
     audit_id: uuid.UUID = field(default_factory=uuid.uuid4)
     # A Schedule names the workflow itself; otherwise the contract of names does.
@@ -78,6 +80,9 @@ async def open_audit(session: AsyncSession, request: AuditRequest) -> Audit:
         workflow_id=request.workflow_id or audit_workflow_id(audit_id),
         idempotency_key=request.idempotency_key,
         max_cost_usd=request.max_cost_usd,
+        asker_location=(
+            request.asker_location.model_dump(mode="json") if request.asker_location else None
+        ),
         scoring_version=SCORING_VERSION,
     )
     audit.runs = [
@@ -111,6 +116,9 @@ def workflow_input(audit: Audit) -> AuditInput:
         web_search=audit.web_search,
         samples_per_query=audit.samples_per_query,
         max_cost_usd=audit.max_cost_usd,
+        asker_location=(
+            AskerLocation.model_validate(audit.asker_location) if audit.asker_location else None
+        ),
     )
 
 

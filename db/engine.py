@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -11,7 +12,34 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
 
-def make_engine(url: str) -> AsyncEngine:
+class PoolSettings(Protocol):
+    db_pool_size: int
+    db_max_overflow: int
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A process's PostgreSQL connections: `size` kept open, up to `overflow` more under load.
+    Their sum, over every process, is what the README's connection budget adds up."""
+
+    size: int
+    overflow: int
+
+    @property
+    def connections(self) -> int:
+        return self.size + self.overflow
+
+
+# DB_POOL_SIZE / DB_MAX_OVERFLOW's defaults (config/settings.py).
+DEFAULT_POOL = Pool(size=5, overflow=5)
+
+
+def pool_of(settings: PoolSettings) -> Pool:
+    """The pool the settings ask this process for (DB_POOL_SIZE, DB_MAX_OVERFLOW)."""
+    return Pool(settings.db_pool_size, settings.db_max_overflow)
+
+
+def make_engine(url: str, pool: Pool = DEFAULT_POOL) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -29,7 +57,9 @@ def make_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=pool.size, max_overflow=pool.overflow, pool_pre_ping=True
+    )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Property, Query
 from db.rows import from_row
 from geo.domains import infer_brand_domains
-from geo.panel import PanelQuery, generate_panel, normalize_query_text
+from geo.panel import PanelQuery, normalize_query_text
+from geo.panel_spec import PanelPlan, PanelSpec, build_panel
 from geo.profile import Address, PropertyProfile
 
 
@@ -48,11 +49,21 @@ async def get_property(session: AsyncSession, property_id: uuid.UUID) -> Propert
 
 
 async def list_queries(
-    session: AsyncSession, property_id: uuid.UUID, *, active_only: bool = False
+    session: AsyncSession,
+    property_id: uuid.UUID,
+    *,
+    active_only: bool = False,
+    persona: str | None = None,
+    language: str | None = None,
 ) -> list[Query]:
+    """The panel in asking order; `persona` "" picks the questions of any renter."""
     stmt = select(Query).where(Query.property_id == property_id)
     if active_only:
         stmt = stmt.where(Query.is_active.is_(True))
+    if persona is not None:
+        stmt = stmt.where(Query.persona == persona)
+    if language is not None:
+        stmt = stmt.where(Query.language == language)
     stmt = stmt.order_by(Query.position, Query.created_at)
     return list((await session.scalars(stmt)).all())
 
@@ -88,6 +99,8 @@ async def add_queries(
             text_key=key,
             type=item.type,
             weight=item.weight,
+            persona=item.persona,
+            language=item.language,
             geo=profile_of(prop).address.city_state(),
             generated=generated,
             position=(start or 0) + offset,
@@ -98,5 +111,13 @@ async def add_queries(
     return created, len(queries) - len(created)
 
 
-async def generate_queries(session: AsyncSession, prop: Property) -> tuple[list[Query], int]:
-    return await add_queries(session, prop, generate_panel(profile_of(prop)), generated=True)
+def plan_panel(prop: Property, spec: PanelSpec | None = None) -> PanelPlan:
+    """The panel the spec asks for, from the profile as the row holds it now."""
+    return build_panel(profile_of(prop), spec)
+
+
+async def generate_queries(
+    session: AsyncSession, prop: Property, spec: PanelSpec | None = None
+) -> tuple[list[Query], int]:
+    """Add what the panel the spec asks for lacks (default: the general panel in English)."""
+    return await add_queries(session, prop, plan_panel(prop, spec).queries, generated=True)

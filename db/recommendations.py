@@ -1,5 +1,5 @@
-"""One audit's recommendations: the rule engine over its own answers, and the action items a
-model wrote in its batch summary."""
+"""One audit's recommendations: the rule engine over its own answers and the property's gap pages
+up to it, and the action items a model wrote in its batch summary."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.analysis import brand_of
 from db.models import Answer, Audit
+from db.properties import get_property, profile_of
+from db.rivals import property_history
+from geo.brand import BrandMatcher
+from geo.profile import BrandContext, brand_context
 from geo.recommendations import (
     AnswerFact,
     EntityFact,
@@ -18,7 +21,27 @@ from geo.recommendations import (
     recommend,
     sort_recommendations,
 )
+from geo.rivals import competitor_set
+from geo.source_gaps import GapPage, source_gaps
 from geo.summary import BatchSummary
+
+# Gap pages are read over the property's audits up to this one (about a year of weekly audits).
+GAP_AUDITS = 52
+
+
+async def _gap_pages(session: AsyncSession, audit: Audit) -> tuple[BrandContext, list[GapPage]]:
+    """The property's brand, and the pages cited for its competitors but never for it."""
+    prop = await get_property(session, audit.property_id)
+    if prop is None:
+        return BrandContext(name=""), []
+    profile = profile_of(prop)
+    brand = brand_context(profile)
+    history = await property_history(
+        session, audit.property_id, limit=GAP_AUDITS, until=audit.created_at
+    )
+    matcher = BrandMatcher(brand)
+    rivals = competitor_set(profile.competitors, history.records, history.latest, matcher)
+    return brand, source_gaps(history.records, matcher, rivals)
 
 
 async def audit_recommendations(session: AsyncSession, audit: Audit) -> list[Recommendation]:
@@ -49,8 +72,7 @@ async def audit_recommendations(session: AsyncSession, audit: Audit) -> list[Rec
         )
         for a in rows
     ]
-    rules = recommend(
-        list(queries.values()), facts, brand=await brand_of(session, audit.property_id)
-    )
+    brand, gaps = await _gap_pages(session, audit)
+    rules = recommend(list(queries.values()), facts, brand=brand, gaps=gaps)
     summary = BatchSummary.model_validate(audit.summary) if audit.summary else None
     return sort_recommendations([*rules, *from_summary(summary)])

@@ -6,20 +6,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from contracts.status import FINAL_AUDIT_STATUSES
-from db.analysis import brand_of, surface_facts
+from db.analysis import batch_analysis, brand_of
 from db.answers import CITATIONS, citation_rows, scored_values
 from db.audits import get_audit
 from db.models import Answer, Audit, Revision, Run, Score, utcnow
 from db.rows import from_row
 from db.runs import aggregate_stored, score_values
-from geo.insights import CrossModel, analyze_batch
+from geo.insights import CrossModel
 from geo.profile import BrandContext
 from geo.rescoring import StoredAnswer, rescore
 from geo.scoring import SCORING_VERSION
@@ -161,17 +161,30 @@ def _unchanged(old: Score, values: dict[str, object]) -> bool:
     return all(getattr(old, key) == values[key] for key in FIGURES)
 
 
+def _replaced(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    """Whether the analysis changed; overtakes appearing where they were never worked out (an
+    analysis stored before them) change nothing by themselves."""
+    if old is None:
+        return False
+    if old.get("overtaken") is None:
+        old, new = ({k: v for k, v in d.items() if k != "overtaken"} for d in (old, new))
+    return old != new
+
+
 async def reanalyze_audit(session: AsyncSession, audit_id: uuid.UUID) -> bool:
-    """Re-run the batch's cross-model analysis on its re-scored answers, keeping the analysis it
-    replaces; a rule-written summary is rewritten, a model's summary is kept as written (that
-    would take an LLM call). False when the audit is gone."""
+    """Re-run the batch's cross-model analysis on its re-scored answers (and who overtook the
+    property since the previous audit re-scored to the same rules: audits are re-analysed
+    oldest first), keeping the analysis it replaces; a rule-written summary is rewritten, a
+    model's summary is kept as written (that would take an LLM call). False when the audit is
+    gone."""
     audit = await get_audit(session, audit_id)
     if audit is None:
         return False
     brand = await brand_of(session, audit.property_id)
-    analysis = analyze_batch(await surface_facts(session, audit), brand)
-    new = analysis.model_dump(mode="json")
-    if audit.insights is not None and audit.insights != new:
+    versions = [r.score.scoring_version for r in audit.runs if r.score is not None]
+    version = min(versions, default=SCORING_VERSION)
+    new = (await batch_analysis(session, audit, version)).model_dump(mode="json")
+    if _replaced(audit.insights, new):
         session.add(
             Revision(
                 audit_id=audit.id,
@@ -180,10 +193,9 @@ async def reanalyze_audit(session: AsyncSession, audit_id: uuid.UUID) -> bool:
                 figures={"insights": audit.insights, "summary": audit.summary},
             )
         )
-    versions = [r.score.scoring_version for r in audit.runs if r.score is not None]
     values: dict[str, object] = {
         "insights": new,
-        "scoring_version": min(versions, default=SCORING_VERSION),
+        "scoring_version": version,
         "rescored_at": utcnow(),
     }
     summary = BatchSummary.model_validate(audit.summary) if audit.summary else None

@@ -2,12 +2,14 @@
 
 critical: the combined score fell more than 10 points since the previous audit;
 warning: visibility under 50 %, or two surfaces more than 15 points apart;
-competitive: one competitor named more than 15 times in the latest audit;
+competitive: one competitor named more than 15 times in the latest audit, or a competitor that
+  overtook the property on a surface (`geo.overtaking`: now ahead of it, not in the audit before);
 success: seen in every answer (visibility 100 %) with a score of at least 75.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +32,8 @@ class Standing:
     surface_scores: dict[str, float]
     top_competitor: str | None = None
     top_competitor_mentions: int = 0
+    # Who overtook the property where, e.g. "Vista Park on openai" (geo.overtaking.overtaken).
+    overtaken: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,17 @@ def _surface_gap(scores: dict[str, float]) -> Alert | None:
         "Surfaces disagree",
         f"{high} scores {high_score:.1f} but {low} only {low_score:.1f} "
         f"({high_score - low_score:.1f} points apart)",
+    )
+
+
+def overtaken_alert(overtaken: Sequence[str]) -> Alert | None:
+    """The banner for competitors that overtook the property, e.g. "Vista Park on openai"."""
+    if not overtaken:
+        return None
+    return Alert(
+        "competitive",
+        "Overtaken by a competitor",
+        f"now ahead of the property: {'; '.join(overtaken)}",
     )
 
 
@@ -84,6 +99,7 @@ def alerts(s: Standing) -> list[Alert]:
                 f"{s.top_competitor} was named {s.top_competitor_mentions} times",
             )
         )
+    found.append(overtaken_alert(s.overtaken))
     if s.visibility_pct >= 100.0 and s.score >= GOOD_SCORE:
         found.append(
             Alert("success", "Excellent visibility", f"in every answer, score {s.score:.1f}")

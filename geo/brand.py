@@ -9,6 +9,7 @@ of the operator's site, only links under that path are the brand's.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -44,13 +45,43 @@ GENERIC_WORDS = frozenset(
         "an",
         "and",
         "by",
+        # The same words in Spanish, so "Residencial Las Palmas" is matched by its own name.
+        "apartamentos",
+        "apartamento",
+        "departamentos",
+        "departamento",
+        "residencias",
+        "residencia",
+        "residencial",
+        "residenciales",
+        "comunidades",
+        "comunidad",
+        "viviendas",
+        "vivienda",
+        "hogares",
+        "hogar",
+        "torres",
+        "lujo",
+        "moderno",
+        "modernos",
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "en",
+        "y",
     }
 )
 
 
 def tokens(text: str | None) -> list[str]:
-    """Lower-case word tokens; `&`, hyphens and punctuation split words."""
-    return re.findall(r"[a-z0-9]+", (text or "").lower())
+    """Lower-case word tokens; `&`, hyphens and punctuation split words. Accents are dropped,
+    so "Peñasco" is one word and the same word as "Penasco" (models often drop them)."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.findall(r"[a-z0-9]+", plain)
 
 
 def _contains_run(haystack: list[str], needle: list[str]) -> bool:

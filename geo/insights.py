@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from geo.brand import BrandMatcher
 from geo.domains import is_brand_domain, normalize_domain
+from geo.overtaking import Overtake
 from geo.profile import BrandContext
 
 
@@ -87,6 +88,10 @@ class CrossModel(BaseModel):
     competitors: list[CompetitorStat]
     cited_domains: list[DomainStat]
     brand_sov_pct: float | None
+    # The profile's competitors that overtook the property on a surface since the audit before
+    # (geo.overtaking), stored with the analysis so the portfolio and the digest read them for free;
+    # None where they were never worked out (a running batch, an analysis stored before them).
+    overtaken: list[Overtake] | None = None
 
 
 def _presence_by_query(answers: list[AnswerFacts]) -> dict[str, bool]:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from geo.answer import FLAGS, AnswerBlock
 from geo.brand import BrandMatcher
 
-_PLACE = re.compile(r"\b([A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){0,3}),\s*([A-Z]{2})\b")
+# A capitalised word in any alphabet ("San José", "Peñasquitos"), up to four of them, then ", ST".
+_WORD = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|[.'-])+"
+_PLACE = re.compile(rf"(?<![^\W\d_])({_WORD}(?:\s{_WORD}){{0,3}}),\s*([A-Z]{{2}})\b")
+
+
+def _folded(text: str) -> str:
+    """Case and accents do not make another city: "San Jose" is "San José"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def stated_places(text: str) -> list[tuple[str, str]]:
@@ -32,10 +41,7 @@ def places_mismatch(places: list[tuple[str, str]], city: str, state: str) -> boo
         if (
             city
             and found_state.upper() == state.strip().upper()[:2]
-            and (
-                found_city.lower() != city.strip().lower()
-                and city.strip().lower() not in found_city.lower()
-            )
+            and _folded(city) not in _folded(found_city)
         ):
             return True
     return False

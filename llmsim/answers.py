@@ -10,6 +10,9 @@ disagree with the list's order (the brand claiming first place), and citation `d
 that disagree with the URL (a rival's link labelled with the brand's domain, the brand's link
 labelled as someone else's). The truth never changes with them: it is what the list and the URLs
 show.
+
+A question in Spanish is answered in Spanish (`llmsim.language`): the same draws, so the same
+entities, ranks and links, only the words around them differ.
 """
 
 from __future__ import annotations
@@ -21,13 +24,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from llmsim.drafts import Draft, draw_citations, place_brand, start_draft
+from llmsim.language import Phrases, phrases_for
 from llmsim.market import AGGREGATORS, World
-
-SENTIMENT_PHRASES = {
-    "positive": "residents praise its amenities and responsive management",
-    "neutral": "it is a mid-sized community close to transit",
-    "negative": "some reviews mention slow maintenance responses",
-}
 
 
 class Truth(BaseModel):
@@ -55,22 +53,25 @@ class Lies:
 NO_LIES = Lies()
 
 
-def _ordered(draft: Draft) -> list[dict[str, Any]]:
+def _ordered(draft: Draft, say: Phrases) -> list[dict[str, Any]]:
+    """The list in the question's language; the same draws whatever the language."""
     world, rng = draft.world, draft.rng
     ordered: list[dict[str, Any]] = []
     for i, (name, dom) in enumerate(draft.entities):
         if (name, dom) == draft.brand_entity:
             # Now and then the brand is placed in the wrong city, for the location check.
             where = (
-                " in Denver, CO"
+                f" {say.place} Denver, CO"
                 if rng.random() < 0.05
-                else (f" in {world.city}, {world.state}" if world.city and world.state else "")
+                else (
+                    f" {say.place} {world.city}, {world.state}"
+                    if world.city and world.state
+                    else ""
+                )
             )
-            rationale = f"{name}{where}: {SENTIMENT_PHRASES[draft.sentiment]}."
+            rationale = f"{name}{where}: {say.sentiment[draft.sentiment]}."
         else:
-            rationale = (
-                "A strong match for this search" + (f" in {world.city}" if world.city else "") + "."
-            )
+            rationale = say.other.format(where=f" {say.place} {world.city}" if world.city else "")
         ordered.append({"name": name, "domain": dom, "rationale": rationale, "position": i + 1})
     return ordered
 
@@ -112,7 +113,7 @@ def _in_prose_order(
 
 
 def _block(
-    draft: Draft, ordered: list[dict[str, Any]], citations: list[dict[str, str]]
+    draft: Draft, ordered: list[dict[str, Any]], citations: list[dict[str, str]], say: Phrases
 ) -> dict[str, Any]:
     flags: list[str] = [] if citations else ["no_sources"]
     if draft.rng.random() < 0.05:
@@ -121,11 +122,11 @@ def _block(
     return {
         "ordered_entities": ordered,
         "citations": citations,
-        "answer_summary": f"Renters most often consider {top}.",
+        "answer_summary": say.summary.format(top=top),
         "notes": {"flags": flags},
         "brand_sentiment": {
             "label": draft.sentiment,
-            "phrase": SENTIMENT_PHRASES.get(draft.sentiment, ""),
+            "phrase": say.sentiment.get(draft.sentiment, ""),
         },
     }
 
@@ -153,9 +154,10 @@ def simulate_answer(
     web_search: bool = False,
     lies: Lies = NO_LIES,
 ) -> SimAnswer:
+    say = phrases_for(query)  # a model answers in the language it is asked in
     draft = start_draft(world, query, model, seed, sample, natural)
     place_brand(draft, model, natural)
-    ordered = _ordered(draft)
+    ordered = _ordered(draft, say)
     citations, brand_links = draw_citations(draft, web_search)
     if natural:
         citations, brand_links = _in_prose_order(ordered, citations, brand_links)
@@ -163,5 +165,7 @@ def simulate_answer(
     _tell_lies(ordered, citations, brand_links, draft, lies, key)
     sources = [(c["url"], c["entity_ref"] or c["domain"]) for c in citations] if web_search else []
     return SimAnswer(
-        block=_block(draft, ordered, citations), truth=_truth(draft, brand_links), sources=sources
+        block=_block(draft, ordered, citations, say),
+        truth=_truth(draft, brand_links),
+        sources=sources,
     )

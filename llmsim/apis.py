@@ -3,7 +3,8 @@
 Chat Completions, Responses, Messages and Gemini's generateContent share one path through the
 simulator (admission, reply, count); an `Api` holds only what differs: its name in the stats,
 the surface assumed when the client names none, its error format, where the model and the
-prompt are, whether the model searches the web, what it refuses, and the body it answers with.
+prompt are, whether the model searches the web, what it refuses, the body it answers with, and
+where it takes the asker's location (`llmsim.locations`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from llmsim.locations import (
+    gemini_lat_lng,
+    invalid_approximate,
+    invalid_country,
+    invalid_lat_lng,
+    no_location,
+    perplexity_user_location,
+    tool_user_location,
+)
 from llmsim.refusals import Dialect
 from llmsim.wire import anthropic_message, chat_completion, gemini_response, openai_response
 
@@ -46,6 +56,10 @@ class Api:
     model: Callable[[Body, dict[str, str]], str] = model_in_body  # (body, path parameters)
     # (body, model): why the provider would answer 400 to a well-formed body, or None.
     refuses: Callable[[Body, str], str | None] = refuses_nothing
+    # The asker's location in the provider's own parameter, and that parameter's name in the
+    # simulator's records.
+    location: Callable[[Body], dict[str, Any] | None] = no_location
+    location_kind: str = ""
 
 
 def user_text(messages: Any) -> str:
@@ -110,7 +124,10 @@ def _gemini_grounds(body: Body, model: str, surface: str) -> bool:
 
 
 def _gemini_refuses(body: Body, model: str) -> str | None:
-    """Gemini 2.x takes no JSON response together with a tool; Gemini 3 does."""
+    """Gemini 2.x takes no JSON response together with a tool; Gemini 3 does. Coordinates
+    out of range are refused too."""
+    if wrong := invalid_lat_lng(gemini_lat_lng(body)):
+        return wrong
     config = body.get("generationConfig") or {}
     json_out = isinstance(config, dict) and config.get("responseMimeType") == "application/json"
     generation = re.match(r"^gemini-(\d+)", model)
@@ -120,9 +137,48 @@ def _gemini_refuses(body: Body, model: str) -> str | None:
     return None
 
 
-CHAT = Api("chat.completions", "openai", "openai", _user_turns, _perplexity, _chat_body)
-RESPONSES = Api("responses", "openai", "openai", _input_text, asks_web_search, openai_response)
-MESSAGES = Api("messages", "claude", "anthropic", _user_turns, asks_web_search, anthropic_message)
+def _tool_location_refused(body: Body, model: str) -> str | None:
+    return invalid_approximate(tool_user_location(body))
+
+
+def _perplexity_location_refused(body: Body, model: str) -> str | None:
+    found = perplexity_user_location(body)
+    return invalid_country(found) if found else None
+
+
+CHAT = Api(
+    "chat.completions",
+    "openai",
+    "openai",
+    _user_turns,
+    _perplexity,
+    _chat_body,
+    refuses=_perplexity_location_refused,
+    location=perplexity_user_location,
+    location_kind="perplexity_user_location",
+)
+RESPONSES = Api(
+    "responses",
+    "openai",
+    "openai",
+    _input_text,
+    asks_web_search,
+    openai_response,
+    refuses=_tool_location_refused,
+    location=tool_user_location,
+    location_kind="openai_user_location",
+)
+MESSAGES = Api(
+    "messages",
+    "claude",
+    "anthropic",
+    _user_turns,
+    asks_web_search,
+    anthropic_message,
+    refuses=_tool_location_refused,
+    location=tool_user_location,
+    location_kind="anthropic_user_location",
+)
 GEMINI = Api(
     "gemini",
     "gemini",
@@ -132,4 +188,6 @@ GEMINI = Api(
     gemini_response,
     model=model_in_path,
     refuses=_gemini_refuses,
+    location=gemini_lat_lng,
+    location_kind="gemini_lat_lng",
 )

@@ -95,7 +95,8 @@ def place_brand(draft: Draft, model: str, natural: bool) -> None:
     operator, distinctive = _add_decoys(draft)
     branded = bool(brand) and brand.lower() in q
     if branded and " vs " in q:
-        rival = q.split(" vs ", 1)[1].strip()
+        # "X vs Y", or "X vs Y: ¿cuál es mejor?": the rival is what comes before any question.
+        rival = re.split(r"[:?¿]", q.split(" vs ", 1)[1], maxsplit=1)[0].strip()
         named = next((e for e in draft.pool if e[0].lower() == rival), None)
         if named in entities:
             entities.remove(named)

@@ -1,7 +1,8 @@
 """Natural answers as prose (numbered list, bold names, inline links), and reading them back.
 
 `extract` is the simulated phase-2 model: it reads the prose the way an extraction model would
-(list items, emphasis, links), so it works on any answer written in this common style.
+(list items, emphasis, links), so it works on any answer written in this common style, in
+English or in Spanish (its tone words, "en Ciudad, ST", its closing lines).
 """
 
 from __future__ import annotations
@@ -12,11 +13,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmsim.language import phrases_for
+
 ITEM = re.compile(r"^\s*(\d+)\.\s+\*\*(.+?)\*\*(?:\s+\(([^)]*)\))?\s*[—:-]\s*(.*)$")
 LINK = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)\)")
-PLACE = re.compile(r"\bin ([A-Z][A-Za-z.' -]+?, [A-Z]{2})\b")
-POSITIVE = ("praise", "love", "excellent", "great", "highly rated", "favorite")
-NEGATIVE = ("complain", "slow", "issue", "problem", "noisy", "mixed reviews", "poor")
+PLACE = re.compile(r"\b(?:in|en) ([A-ZÁÉÍÓÚÑ][A-Za-zÀ-ÿ.' -]+?, [A-Z]{2})\b")
+POSITIVE = (
+    *("praise", "love", "excellent", "great", "highly rated", "favorite"),
+    *("elogian", "encanta", "excelente", "muy valorad", "favorit"),
+)
+# Whole Spanish words: "lent" would read "excelente" as a complaint.
+NEGATIVE = (
+    *("complain", "slow", "issue", "problem", "noisy", "mixed reviews", "poor"),
+    *("quejan", "queja", "lentas", "lento", "ruidos", "opiniones mixtas", "deficiente"),
+)
+# The lines that close an answer, in every language: not its summary.
+CLOSINGS = ("More to read", "I don't", "Más para leer", "No tengo")
 
 
 def render(block: dict[str, Any], query: str) -> str:
@@ -25,7 +37,8 @@ def render(block: dict[str, Any], query: str) -> str:
     loose: list[dict[str, str]] = []
     for cite in block["citations"]:
         (by_ref.setdefault(cite["entity_ref"], []) if cite["entity_ref"] else loose).append(cite)
-    lines = ["Here are places renters often consider:", ""]
+    say = phrases_for(query)  # in the question's language
+    lines = [say.opening, ""]
     for entity in block["ordered_entities"]:
         links = " ".join(f"[{c['domain']}]({c['url']})" for c in by_ref.get(entity["name"], []))
         domain = f" ({entity['domain']})" if entity["domain"] else ""
@@ -34,10 +47,10 @@ def render(block: dict[str, Any], query: str) -> str:
             f"{entity['rationale']}" + (f" {links}" if links else "")
         )
     if loose:
-        lines += ["", "More to read: " + ", ".join(f"[{c['domain']}]({c['url']})" for c in loose)]
+        lines += ["", say.more + ", ".join(f"[{c['domain']}]({c['url']})" for c in loose)]
     lines += ["", block["answer_summary"]]
     if not block["citations"]:
-        lines.append("I don't have specific sources to point to, so check current listings.")
+        lines.append(say.no_sources)
     return "\n".join(lines)
 
 
@@ -105,9 +118,7 @@ def _read(text: str, brand: str) -> _Reading:
 
 def _summary(paragraphs: list[str]) -> str:
     """The last paragraph that is not the closing list of links or the no-sources caveat."""
-    return next(
-        (p for p in reversed(paragraphs) if not p.startswith(("More to read", "I don't"))), ""
-    )
+    return next((p for p in reversed(paragraphs) if not p.startswith(CLOSINGS)), "")
 
 
 def _brand_seen(reading: _Reading, brand: str, text: str) -> _BrandSeen:

@@ -2,7 +2,8 @@
 
 The wire APIs are OpenAI Chat Completions and Responses (also Perplexity's), Anthropic Messages
 under `/v1`, and Gemini's `generateContent` under `/v1beta` (and `/v1`); each request is
-admitted (`llmsim.admission`), answered (`llmsim.replies`) and counted (`llmsim.state`).
+admitted (`llmsim.admission`), answered (`llmsim.replies`) and counted (`llmsim.state`), with
+where it said the asker is (`llmsim.locations`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from llmsim.admission import admit
 from llmsim.apis import CHAT, GEMINI, MESSAGES, RESPONSES, Api
 from llmsim.knobs import SimConfig
+from llmsim.locations import Heard, split_stated
 from llmsim.replies import Ask, kind_of, reply
 from llmsim.state import SimState
 
@@ -36,7 +38,7 @@ async def _answer(state: SimState, request: Request, api: Api) -> JSONResponse:
     if isinstance(admitted, JSONResponse):
         return admitted
     model = admitted.model
-    prompt = api.prompt(admitted.body)
+    prompt = _heard(state, api, admitted.body, admitted.surface)
     searched = api.searches(admitted.body, model, admitted.surface)
     ask = Ask(
         prompt=prompt,
@@ -55,6 +57,16 @@ async def _answer(state: SimState, request: Request, api: Api) -> JSONResponse:
     if admitted.hung_up:
         state.count_hang_up(kind_of(prompt))
     return JSONResponse(api.render(model, prompt, text, sources, searched))
+
+
+def _heard(state: SimState, api: Api, body: dict[str, Any], surface: str) -> str:
+    """The prompt as the simulated model reads it, without a place it states (recorded, with
+    the location parameter, as what this request said of where the asker is)."""
+    prompt, stated = split_stated(api.prompt(body))
+    heard = Heard(parameter=api.location(body), stated=stated)
+    if via := heard.via(api.location_kind):
+        state.heard_location(api.name, surface, via, heard.parameter, heard.stated)
+    return prompt
 
 
 def _serve_wire_apis(app: FastAPI, state: SimState) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 from llmsim.faults import RpmLimiter
@@ -19,7 +19,10 @@ COUNTERS = (
     "by_kind",
     "by_fault",
     "hung_up_by_kind",
+    "by_location",
 )
+# The asker's locations heard, newest last: enough for any test, bounded for a long run.
+LOCATIONS_KEPT = 1000
 
 
 class SimState:
@@ -41,6 +44,7 @@ class SimState:
         # Fingerprints (never the keys) of the credentials clients sent, to prove a key was used.
         self.key_fingerprints: set[str] = set()
         self.counters: dict[str, Counter[str]] = {name: Counter() for name in COUNTERS}
+        self.locations: deque[dict[str, Any]] = deque(maxlen=LOCATIONS_KEPT)
 
     def enter(self, surface: str) -> None:
         self.in_flight[surface] += 1
@@ -70,6 +74,22 @@ class SimState:
         self.hung_up += 1
         self.counters["hung_up_by_kind"][kind] += 1
 
+    def heard_location(
+        self,
+        api: str,
+        surface: str,
+        via: list[str],
+        parameter: dict[str, Any] | None,
+        stated: str | None,
+    ) -> None:
+        """Where one request put the asker's location (`via`: the parameter's kind and/or
+        `in_question`) and what it said there."""
+        for kind in via:
+            self.counters["by_location"][kind] += 1
+        self.locations.append(
+            {"api": api, "surface": surface, "via": via, "parameter": parameter, "stated": stated}
+        )
+
     def count_kind(self, kind: str) -> None:
         self.counters["by_kind"][kind] += 1
 
@@ -79,5 +99,6 @@ class SimState:
             "answered_after_hang_up": self.hung_up,
             **{name: dict(counter) for name, counter in self.counters.items()},
             "max_in_flight": dict(self.max_in_flight),
+            "locations": list(self.locations),
             "key_fingerprints": sorted(self.key_fingerprints),
         }

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 
-from reports.model import QueryRow, ReportData
+from reports.model import QueryRow, ReportData, SegmentCell, SegmentRow
 
 # Inline markup only: every value sits after a fixed prefix, never at the start of a line.
 _MARKUP = re.compile(r"([\\`*_\[\]|~])")
+# A link target this report writes (its own /answers URLs, the Temporal UI's): nothing that
+# could end the link early or start markup of its own.
+_TARGET = re.compile(r"[^\s()<>\[\]\\`|]+")
 
 
 def md(text: object) -> str:
@@ -25,6 +28,11 @@ def _n(value: float | None, suffix: str = "") -> str:
     return "—" if value is None else f"{value:.1f}{suffix}"
 
 
+def link(text: str, url: str) -> str:
+    """`text` (already Markdown) linked to `url`; the text alone without a usable URL."""
+    return f"[{text}]({url})" if text != "—" and url and _TARGET.fullmatch(url) else text
+
+
 def _header(data: ReportData) -> list[str]:
     extras = (" with web search" if data.web_search else "") + (
         f" · {data.samples_per_query} samples per question" if data.samples_per_query > 1 else ""
@@ -35,7 +43,8 @@ def _header(data: ReportData) -> list[str]:
         "",
         f"{md(data.location)} · audit `{data.audit_id}` · {data.created_at:%Y-%m-%d %H:%M} UTC · "
         f"status **{md(data.status)}** · mode {md(data.mode)}{extras}"
-        f" · scoring rules v{data.scoring_version}{rescored}",
+        f" · scoring rules v{data.scoring_version}{rescored}"
+        + (f" · asked from {md(data.asker_location)}" if data.asker_location else ""),
         "",
     ]
     if data.summary:
@@ -57,8 +66,9 @@ def _scorecard(data: ReportData) -> list[str]:
         ci = f" ({c.visibility_ci[0]:.0f}–{c.visibility_ci[1]:.0f})" if c.visibility_ci else ""
         sov = "—" if c.avg_sov is None else f"{100 * c.avg_sov:.0f}%"
         lines.append(
-            f"| {md(c.surface)} | {md(c.model)} | {md(c.status)} | {_n(c.overall_score)} | "
-            f"{_n(c.weighted_score)} | {_n(c.visibility_pct, '%')}{ci} | {_n(c.avg_llm_rank)} | "
+            f"| {link(md(c.surface), c.workflow_url)} | {md(c.model)} | {md(c.status)} | "
+            f"{link(_n(c.overall_score), c.answers_url)} | {_n(c.weighted_score)} | "
+            f"{link(_n(c.visibility_pct, '%'), c.present_url)}{ci} | {_n(c.avg_llm_rank)} | "
             f"{_n(c.avg_link_rank)} | {sov} | {c.answered} | {c.errors} | ${c.cost_usd:.4f} |"
         )
     surfaces = [md(s) for s in data.surfaces]
@@ -72,10 +82,38 @@ def _scorecard(data: ReportData) -> list[str]:
     for qtype, row in sorted(data.visibility_by_type.items()):
         cells = " | ".join(_n(row.get(s), "%") for s in data.surfaces)
         lines.append(f"| {md(qtype)} | {cells} |")
+    lines += _segments("By persona", "persona", data.by_persona, data.surfaces)
+    lines += _segments("By language", "language", data.by_language, data.surfaces)
     if data.agreement_rate is not None:
         lines += ["", f"Cross-model agreement on presence: **{data.agreement_rate:.0f}%**."]
     if data.brand_sov_pct is not None:
         lines += [f"Brand share of cited sources: **{data.brand_sov_pct:.0f}%**."]
+    return lines
+
+
+def _segment_cell(cell: SegmentCell | None) -> str:
+    if cell is None:
+        return "—"
+    score = link(_n(cell.score), cell.answers_url)
+    seen = link(_n(cell.visibility_pct, "%"), cell.present_url)
+    noun = "answer" if cell.answers == 1 else "answers"
+    return f"{score} · {seen} visible · {cell.answers} {noun}"
+
+
+def _segments(title: str, noun: str, rows: list[SegmentRow], surfaces: list[str]) -> list[str]:
+    """A table of each persona's (or language's) score and visibility per surface."""
+    if not rows:
+        return []
+    lines = [
+        "",
+        f"## {title}",
+        "",
+        f"| {noun} | " + " | ".join(md(s) for s in surfaces) + " |",
+        "|---|" + "---|" * len(surfaces),
+    ]
+    for row in rows:
+        cells = " | ".join(_segment_cell(row.cells.get(s)) for s in surfaces)
+        lines.append(f"| {md(row.label)} | {cells} |")
     return lines
 
 

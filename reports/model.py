@@ -26,6 +26,10 @@ class SurfaceCard(BaseModel):
     errors: int
     cost_usd: float
     error_message: str | None = None
+    # The answers behind the score and the visibility, and the run's workflow ("" = no link).
+    answers_url: str = ""
+    present_url: str = ""
+    workflow_url: str = ""
 
 
 class QueryCell(BaseModel):
@@ -42,6 +46,22 @@ class QueryRow(BaseModel):
     text: str
     type: str
     cells: dict[str, QueryCell]
+
+
+class SegmentCell(BaseModel):
+    """One persona's (or language's) answers on one surface, scored as the run is."""
+
+    score: float | None
+    visibility_pct: float | None
+    answers: int
+    answers_url: str = ""
+    present_url: str = ""
+
+
+class SegmentRow(BaseModel):
+    key: str
+    label: str
+    cells: dict[str, SegmentCell]  # surface -> its figures
 
 
 class TrendPoint(BaseModel):
@@ -72,3 +92,7 @@ class ReportData(BaseModel):
     summary: BatchSummary | None
     recommendations: list[Recommendation]
     queries: list[QueryRow] = Field(default_factory=list)
+    asker_location: str = ""  # where the questions were asked from; "" = nowhere in particular
+    # Filled only when the audit asked as more than one persona (in more than one language).
+    by_persona: list[SegmentRow] = Field(default_factory=list)
+    by_language: list[SegmentRow] = Field(default_factory=list)

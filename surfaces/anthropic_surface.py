@@ -1,7 +1,8 @@
 """Claude surface over the official async Anthropic SDK (Messages API).
 
-With web search on, the `web_search` server tool runs and its results and the text's citations
-become sources; strict JSON output is asked for only without it (the two do not combine).
+With web search on, the `web_search` server tool runs (with the asker's location as its
+`user_location`; without the tool, the question states it) and its results and the text's
+citations become sources; strict JSON output is asked for only without it (the two do not combine).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from anthropic import AsyncAnthropic
 
 from surfaces.base import Completion, Prompt, SdkSurface, Source, dedupe_sources
 from surfaces.config import SurfaceConfig
+from surfaces.locations import approximate_location
 
 WEB_SEARCH_TOOL = {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}
 
@@ -24,8 +26,12 @@ class AnthropicSurface(SdkSurface):
     async def complete(self, prompt: Prompt) -> Completion:
         # No temperature: this SDK's Messages API takes none (samples vary on their own).
         kwargs: dict[str, Any] = {}
-        if prompt.web_search and self.capabilities.web_search == "server_tool":
-            kwargs["tools"] = [WEB_SEARCH_TOOL]
+        searching = prompt.web_search and self.capabilities.web_search == "server_tool"
+        location = approximate_location(prompt.asker_location) if searching else None
+        if searching:
+            kwargs["tools"] = [
+                {**WEB_SEARCH_TOOL, "user_location": location} if location else WEB_SEARCH_TOOL
+            ]
         elif prompt.json_schema is not None and self.capabilities.json_schema:
             kwargs["output_config"] = {
                 "format": {"type": "json_schema", "schema": prompt.json_schema}
@@ -34,7 +40,9 @@ class AnthropicSurface(SdkSurface):
             model=self.model,
             max_tokens=prompt.max_tokens,
             system=prompt.system,
-            messages=[{"role": "user", "content": prompt.user}],
+            messages=[
+                {"role": "user", "content": prompt.user_text(location_sent=location is not None)}
+            ],
             extra_headers=prompt.extra_headers or None,
             **kwargs,
         )

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from geo.location import AskerLocation
 from surfaces.config import SurfaceConfig
 
 
@@ -18,8 +19,18 @@ class Prompt(BaseModel):
     web_search: bool = False
     # None: the model's default sampling; 0 for one deterministic answer; higher for samples.
     temperature: float | None = None
+    # Where the renter asks from. A surface that takes it as a parameter sends `user` as it is;
+    # any other sends `user_with_location`, the same text with the place stated in it.
+    asker_location: AskerLocation | None = None
+    user_with_location: str = ""
     # Simulator mode only: what the simulated model "knows" (never sent to a real provider).
     extra_headers: dict[str, str] = Field(default_factory=dict)
+
+    def user_text(self, *, location_sent: bool) -> str:
+        """The user's text: the place is said once, as a parameter (`location_sent`) or in it."""
+        if location_sent or not self.user_with_location:
+            return self.user
+        return self.user_with_location
 
 
 class Source(BaseModel):

@@ -3,7 +3,9 @@
 Structured answers come under the strict JSON schema (`responseJsonSchema`); with web search
 on, grounding with Google Search runs and its grounding chunks become sources, in the order the
 answer's text cites them (`groundingSupports`). Gemini 2.x refuses a JSON response together with
-a tool, so there the schema stays in the prompt alone, as with Claude's search.
+a tool, so there the schema stays in the prompt alone, as with Claude's search. Grounded, with
+the asker's coordinates known, they go in `tool_config.retrieval_config.lat_lng`; otherwise the
+question states the place.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from google.genai import types
 
 from surfaces.base import Completion, Prompt, SdkSurface, Source, dedupe_sources
 from surfaces.config import SurfaceConfig
+from surfaces.locations import gemini_lat_lng
 
 # The version carrying every field sent here (responseJsonSchema, googleSearch), pinned so an
 # SDK upgrade cannot move the requests to another one.
@@ -52,9 +55,16 @@ class GeminiSurface(SdkSurface):
             api_key=config.key, vertexai=False, http_options=client_options(config)
         )
 
+    def _grounded(self, prompt: Prompt) -> bool:
+        return prompt.web_search and self.capabilities.web_search == "google_search"
+
+    def _lat_lng(self, prompt: Prompt) -> tuple[float, float] | None:
+        """The asker's coordinates, sent only with grounding (retrieval is what reads them)."""
+        return gemini_lat_lng(prompt.asker_location) if self._grounded(prompt) else None
+
     def _config(self, prompt: Prompt) -> types.GenerateContentConfig:
         caps = self.capabilities
-        grounded = prompt.web_search and caps.web_search == "google_search"
+        grounded = self._grounded(prompt)
         config = types.GenerateContentConfig(
             system_instruction=prompt.system,
             max_output_tokens=prompt.max_tokens,
@@ -71,11 +81,21 @@ class GeminiSurface(SdkSurface):
         ):
             config.response_mime_type = "application/json"
             config.response_json_schema = prompt.json_schema
+        if lat_lng := self._lat_lng(prompt):
+            latitude, longitude = lat_lng
+            config.tool_config = types.ToolConfig(
+                retrieval_config=types.RetrievalConfig(
+                    lat_lng=types.LatLng(latitude=latitude, longitude=longitude)
+                )
+            )
         return config
 
     async def complete(self, prompt: Prompt) -> Completion:
+        located = self._lat_lng(prompt) is not None
         response = await self._client.aio.models.generate_content(
-            model=self.model, contents=prompt.user, config=self._config(prompt)
+            model=self.model,
+            contents=prompt.user_text(location_sent=located),
+            config=self._config(prompt),
         )
         candidate = response.candidates[0] if response.candidates else None
         parts = candidate.content.parts if candidate and candidate.content else None

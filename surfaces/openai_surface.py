@@ -2,7 +2,8 @@
 
 Chat Completions (strict JSON schema where the surface accepts it) without web search; the
 Responses API with the `web_search` tool when search is on and the surface declares that tool,
-its `url_citation` annotations becoming sources. An engine that searches on every call
+its `url_citation` annotations becoming sources, the asker's location in the tool's
+`user_location` (without the tool, the question states it). An engine that searches on every call
 (Perplexity) answers through Chat Completions with its sources in `citations` and
 `search_results`, which become sources too.
 """
@@ -15,6 +16,7 @@ from openai import AsyncOpenAI
 
 from surfaces.base import Completion, Prompt, SdkSurface, Source, dedupe_sources
 from surfaces.config import SurfaceConfig
+from surfaces.locations import approximate_location
 
 
 class OpenAISurface(SdkSurface):
@@ -31,13 +33,15 @@ class OpenAISurface(SdkSurface):
             kwargs["temperature"] = prompt.temperature
         if prompt.json_schema is not None and caps.json_schema:
             kwargs["response_format"] = self.response_format(prompt.json_schema, prompt.schema_name)
+        location = self.location_options(prompt)
         response = await self._client.chat.completions.create(
             model=self.model,
             messages=[
                 {"role": "system", "content": prompt.system},
-                {"role": "user", "content": prompt.user},
+                {"role": "user", "content": prompt.user_text(location_sent=location is not None)},
             ],
             extra_headers=prompt.extra_headers or None,
+            extra_body=location,
             **kwargs,
         )
         choice = response.choices[0] if response.choices else None
@@ -54,6 +58,12 @@ class OpenAISurface(SdkSurface):
             # An engine that always searches bills each request as one search.
             web_searches=1 if caps.web_search == "always" else 0,
         )
+
+    def location_options(self, prompt: Prompt) -> dict[str, Any] | None:
+        """What Chat Completions carries of the asker's location beside the messages: nothing
+        for OpenAI's own models (their location goes with the web search tool) nor for an
+        OpenAI-compatible engine, which read it in the question."""
+        return None
 
     def response_format(self, schema: dict[str, object], name: str) -> dict[str, object]:
         """Chat Completions' strict structured output, in OpenAI's words."""
@@ -75,11 +85,14 @@ class OpenAISurface(SdkSurface):
                     "schema": prompt.json_schema,
                 }
             }
+        tool: dict[str, Any] = {"type": "web_search"}
+        if location := approximate_location(prompt.asker_location):
+            tool["user_location"] = location
         response = await self._client.responses.create(
             model=self.model,
             instructions=prompt.system,
-            input=prompt.user,
-            tools=[{"type": "web_search"}],
+            input=prompt.user_text(location_sent=location is not None),
+            tools=[tool],  # type: ignore[list-item]  # a WebSearchToolParam, built as a dict
             max_output_tokens=prompt.max_tokens,
             extra_headers=prompt.extra_headers or None,
             **kwargs,

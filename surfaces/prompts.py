@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from geo.answer import answer_block_schema
+from geo.location import AskerLocation
 from geo.profile import PropertyProfile
 from geo.summary import summary_schema
 from surfaces.base import Prompt
@@ -19,6 +20,8 @@ STRUCTURED_SYSTEM = (
 )
 MAX_FIELD = 200
 MAX_QUERY = 500
+# How a renter says where they ask from, after the question, in the question's language.
+ASKING_FROM = {"en": "I'm asking from {place}", "es": "Pregunto desde {place}"}
 
 
 def _clip(value: str, limit: int = MAX_FIELD) -> str:
@@ -40,11 +43,27 @@ def location_block(profile: PropertyProfile) -> list[str]:
     ]
 
 
-def structured_prompt(profile: PropertyProfile, query: str) -> Prompt:
+def asking_from(location: AskerLocation, language: str = "en") -> str:
+    """What a renter adds to the question, in its language: "(I'm asking from San Diego,
+    CA 92104, US)"."""
+    phrase = ASKING_FROM.get(language, ASKING_FROM["en"])
+    return f"({phrase.format(place=_clip(location.label()))})"
+
+
+def _located(prompt: Prompt, location: AskerLocation, stated: str) -> Prompt:
+    """The prompt with the asker's location, and its text with the place stated in it for a
+    surface that takes no location parameter."""
+    return prompt.model_copy(update={"asker_location": location, "user_with_location": stated})
+
+
+def structured_prompt(
+    profile: PropertyProfile, query: str, location: AskerLocation | None = None
+) -> Prompt:
     addr = profile.address
     competitors = ", ".join(
         _clip(f"{c.name} ({c.domain})" if c.domain else c.name) for c in profile.competitors[:10]
     )
+    query_line = f"Query: {_clip(query, MAX_QUERY)}"
     lines = [
         "Task: Perform a GEO audit for this specific apartment property and return ONLY the JSON "
         "object matching the schema.",
@@ -59,7 +78,7 @@ def structured_prompt(profile: PropertyProfile, query: str) -> Prompt:
         "</property>",
         *location_block(profile),
         "",
-        f"Query: {_clip(query, MAX_QUERY)}",
+        query_line,
         "",
         "Requirements:",
         "- ordered_entities: the providers, properties or brands you would recommend for the "
@@ -72,7 +91,12 @@ def structured_prompt(profile: PropertyProfile, query: str) -> Prompt:
         '"possible_hallucination" when they apply.',
         "Output: Return ONLY the JSON object, no markdown, no explanations.",
     ]
-    return _json_prompt(STRUCTURED_SYSTEM, lines, answer_block_schema(), "AnswerBlock")
+    prompt = _json_prompt(STRUCTURED_SYSTEM, lines, answer_block_schema(), "AnswerBlock")
+    if location is None:
+        return prompt
+    at = lines.index(query_line) + 1
+    stated = [*lines[:at], f"Asker location: {_clip(location.label())}", *lines[at:]]
+    return _located(prompt, location, "\n".join(stated))
 
 
 NATURAL_SYSTEM = (
@@ -86,9 +110,16 @@ EXTRACTION_SYSTEM = (
 MAX_RESPONSE = 20_000
 
 
-def natural_prompt(query: str) -> Prompt:
-    """Phase 1: the question as a renter would ask it, with no brand context at all."""
-    return Prompt(system=NATURAL_SYSTEM, user=_clip(query, MAX_QUERY), max_tokens=1400)
+def natural_prompt(
+    query: str, location: AskerLocation | None = None, language: str = "en"
+) -> Prompt:
+    """Phase 1: the question as a renter would ask it, with no brand context at all; asked from
+    somewhere, the renter says where after the question, in its language."""
+    text = _clip(query, MAX_QUERY)
+    prompt = Prompt(system=NATURAL_SYSTEM, user=text, max_tokens=1400)
+    if location is None:
+        return prompt
+    return _located(prompt, location, f"{text} {asking_from(location, language)}")
 
 
 def envelope_schema() -> dict[str, object]:

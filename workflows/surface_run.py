@@ -233,6 +233,7 @@ class SurfaceRunWorkflow:
             profile=inp.profile,
             mode=inp.mode,
             web_search=inp.web_search,
+            asker_location=inp.asker_location,
         )
         try:
             answered = await self._answer(request)

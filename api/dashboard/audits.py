@@ -20,11 +20,12 @@ from api.lookups import audit_or_404, property_or_404
 from api.schemas import AuditState
 from api.services.audits import audit_state
 from api.services.links import workflow_url
-from api.services.reports import ReportFormat, collect, report_response
+from api.services.reports import ReportFormat, collect, dashboard_links, report_response
 from api.services.signals import signal_audit
 from config.settings import Settings
 from contracts.status import CLOSED_WITH_ANSWERS, FINAL_AUDIT_STATUSES
 from db.models import Audit
+from geo.segments import location_of
 
 router = APIRouter(prefix="/app/audits")
 # The page asks again after 1 s, then waits half as long again each time, up to 5 s: quick
@@ -65,7 +66,9 @@ class AuditPage:
     ) -> HTMLResponse:
         state = await self.state()
         closed = state.status in FINAL_AUDIT_STATUSES
-        report = await collect(self.session, self.audit) if closed else None
+        links = dashboard_links(self.settings)
+        report = await collect(self.session, self.audit, links) if closed else None
+        location = location_of(self.audit.asker_location)
         return render(
             self.request,
             template,
@@ -74,6 +77,7 @@ class AuditPage:
             closed=closed,
             settling=report is not None and report.summary is None and summary_due(state),
             report=report,
+            location=location.label() if location else None,
             workflow_links={
                 r.surface: workflow_url(self.settings, r.workflow_id) for r in state.runs
             },
@@ -127,7 +131,8 @@ async def steer(
 @router.get("/{audit_id}/report")
 async def audit_report(page: PageDep, format: ReportFormat = "html") -> Response:
     """The API's report, for a browser signed in with a session instead of a key header."""
-    return report_response(await collect(page.session, page.audit), format)
+    links = dashboard_links(page.settings)
+    return report_response(await collect(page.session, page.audit, links), format)
 
 
 @router.get("/{audit_id}/badge", response_class=HTMLResponse)

@@ -14,6 +14,8 @@ from starlette.datastructures import FormData
 from temporalio.service import RPCError
 
 from api.dashboard.access import checked_form, viewer
+from api.dashboard.asking_from import LABELS as LOCATION_LABELS
+from api.dashboard.asking_from import location_data, location_values
 from api.errors import temporal_down, temporal_unreachable
 from api.ratelimit import paid_work
 from api.schemas.common import Mode
@@ -39,6 +41,9 @@ LABELS = {
     "competitors.name": "Competitors",
     "competitors.domain": "Competitors",
     "competitors": "Competitors",
+    "tags": "Tags",
+    "region": "Region",
+    "alert_format": "Alert format",
     "text": "Question",
     "type": "Type",
     "weight": "Weight",
@@ -47,14 +52,21 @@ LABELS = {
     "web_search": "Web search",
     "samples_per_query": "Samples per question",
     "max_cost_usd": "Budget",
+    **LOCATION_LABELS,
     "interval_minutes": "Every (minutes)",
     "cron": "Cron expression",
     "time_zone": "Time zone",
     "note": "Note",
+    # The weekly digest's form (api.schemas.digests.DigestScheduleIn).
+    "weekday": "Weekday",
+    "hour": "Hour",
+    "minute": "Minute",
+    "timezone": "Time zone",
 }
 PROFILE_FIELDS = (
     *("name", "website_url", "street", "neighborhood", "city", "state", "zip"),
     *("amenities", "brand_domains", "competitors"),
+    *("tags", "region", "alert_format"),
 )
 # Errors a service answers about the request itself: the form comes back saying so.
 FORM_ERRORS = (409, 422, 503)
@@ -146,6 +158,10 @@ def profile_data(form: FormData) -> dict[str, Any]:
         "amenities": split_list(field_text(form, "amenities")),
         "brand_domains": split_list(field_text(form, "brand_domains")),
         "competitors": competitors_of(field_text(form, "competitors")),
+        # Empty clears them; the schema lower-cases the tags.
+        "tags": split_list(field_text(form, "tags")),
+        "region": field_text(form, "region"),
+        "alert_format": field_text(form, "alert_format") or None,
     }
 
 
@@ -170,6 +186,9 @@ def profile_values(form: FormData | None = None, prop: Property | None = None) -
             f"{c.get('name', '')}, {c.get('domain', '')}".rstrip(", ")
             for c in prop.competitors or []
         ),
+        "tags": ", ".join(prop.tags or []),
+        "region": prop.region or "",
+        "alert_format": prop.alert_format or "json",
     }
 
 
@@ -188,6 +207,8 @@ def options_data(form: FormData) -> dict[str, Any]:
         data["samples_per_query"] = samples
     if cost := field_text(form, "max_cost_usd"):
         data["max_cost_usd"] = cost
+    if place := location_data(form):
+        data["asker_location"] = place
     return data
 
 
@@ -206,6 +227,7 @@ def option_values(form: FormData) -> dict[str, Any]:
         "web_search": field_text(form, "web_search") == "on",
         "samples_per_query": field_text(form, "samples_per_query"),
         "max_cost_usd": field_text(form, "max_cost_usd"),
+        "location": location_values(form),
     }
 
 

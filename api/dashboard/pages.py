@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.dashboard.access import ViewerDep, checked_form, keyless, sign_in, sign_out
-from api.dashboard.portfolio import SORT_KEYS, SortKey, portfolio
+from api.dashboard.portfolio import GROUPINGS, SORT_KEYS, Grouping, SortKey, portfolio
 from api.dashboard.templating import render
 from api.deps import SessionDep, SettingsDep
 
@@ -29,10 +29,22 @@ async def portfolio_page(
     q: Annotated[str, Query(max_length=100)] = "",
     sort: SortKey = "name",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    group: Grouping = "region",
 ) -> HTMLResponse:
-    rows = await portfolio(session, settings, caller, text=q, sort=sort, descending=order == "desc")
+    rows, groups = await portfolio(
+        session, settings, caller, text=q, sort=sort, descending=order == "desc", group=group
+    )
     return render(
-        request, "portfolio.html", rows=rows, q=q, sort=sort, order=order, sort_keys=SORT_KEYS
+        request,
+        "portfolio.html",
+        rows=rows,
+        groups=groups,
+        q=q,
+        sort=sort,
+        order=order,
+        group=group,
+        groupings=GROUPINGS,
+        sort_keys=SORT_KEYS,
     )
 
 

@@ -1,4 +1,5 @@
-"""The portfolio: every property the viewer sees, with its standing and its alerts."""
+"""The portfolio: every property the viewer sees, with its standing and its alerts, grouped by
+region or tag (weakest group first) and sorted within each group as the viewer asks."""
 
 from __future__ import annotations
 
@@ -6,22 +7,24 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import Caller
 from api.schemas import AuditState, CombinedScore
+from api.schemas.portfolio import GroupSummary
 from api.services.audits import state_from_db
-from api.services.insights import insights_of
-from api.services.trends import combined_score
+from api.services.portfolio import Entry, entries, grouped
 from config.settings import Settings
-from db import trends
-from db.audits import recent_audits
-from db.models import Property
-from geo.alerts import Alert, Standing, alerts
+from geo.alerts import Alert
 
 SortKey = Literal["name", "score", "visibility", "change", "last"]
 SORT_KEYS: tuple[SortKey, ...] = ("name", "score", "visibility", "change", "last")
+Grouping = Literal["region", "tag", "none"]
+GROUPINGS: tuple[tuple[Grouping, str], ...] = (
+    ("region", "Region"),
+    ("tag", "Tag"),
+    ("none", "Nothing (one list)"),
+)
 SHOWN = 500
 
 
@@ -33,32 +36,37 @@ class PropertyRow:
     score: CombinedScore
     latest: AuditState | None
     alerts: list[Alert] = field(default_factory=list)
+    region: str = ""
+    tags: list[str] = field(default_factory=list)
+    # Where the figures come from: the run each surface's score was read from, and the newest
+    # closed audit (the answers behind the combined score).
+    surface_runs: dict[str, uuid.UUID] = field(default_factory=dict)
+    closed_id: uuid.UUID | None = None
 
     @property
     def change(self) -> float | None:
         return self.score.trend.change if self.score.trend else None
 
 
-async def _row(session: AsyncSession, settings: Settings, prop: Property) -> PropertyRow:
-    score = combined_score(prop.id, await trends.property_runs(session, prop.id))
-    latest = next(iter(await recent_audits(session, prop.id, limit=1)), None)
-    closed = await trends.latest_closed_audit(session, prop.id)
-    rivals = (await insights_of(session, closed)).cross_model.competitors if closed else []
-    standing = Standing(
-        score=score.overall_score,
-        visibility_pct=score.visibility_pct,
-        score_change=score.trend.change if score.trend else None,
-        surface_scores={s: now.overall_score for s, now in score.surfaces.items()},
-        top_competitor=rivals[0].name if rivals else None,
-        top_competitor_mentions=rivals[0].mentions if rivals else 0,
-    )
+@dataclass
+class GroupView:
+    summary: GroupSummary | None  # None: the one list, ungrouped
+    rows: list[PropertyRow]
+
+
+def _row(settings: Settings, entry: Entry) -> PropertyRow:
+    prop, closed = entry.prop, entry.closed
     return PropertyRow(
         id=prop.id,
         name=prop.name,
         city=prop.city or "",
-        score=score,
-        latest=state_from_db(settings, latest) if latest else None,
-        alerts=alerts(standing),
+        score=entry.score,
+        latest=state_from_db(settings, entry.latest) if entry.latest else None,
+        alerts=entry.alerts,
+        region=prop.region or "",
+        tags=list(prop.tags or []),
+        surface_runs={s: now.run_id for s, now in entry.score.surfaces.items()},
+        closed_id=closed.id if closed else None,
     )
 
 
@@ -75,6 +83,13 @@ def _sort_value(row: PropertyRow, key: SortKey) -> tuple[bool, float | str]:
     return (value is None, value if value is not None else 0.0)
 
 
+def sorted_rows(rows: list[PropertyRow], sort: SortKey, descending: bool) -> list[PropertyRow]:
+    with_figure = [r for r in rows if not _sort_value(r, sort)[0]]
+    without = [r for r in rows if _sort_value(r, sort)[0]]
+    with_figure.sort(key=lambda r: _sort_value(r, sort)[1], reverse=descending)
+    return with_figure + without
+
+
 async def portfolio(
     session: AsyncSession,
     settings: Settings,
@@ -83,13 +98,15 @@ async def portfolio(
     text: str = "",
     sort: SortKey = "name",
     descending: bool = False,
-) -> list[PropertyRow]:
-    stmt = caller.scope(select(Property)).order_by(Property.name).limit(SHOWN)
-    if text.strip():
-        pattern = f"%{text.strip()}%"
-        stmt = stmt.where(or_(Property.name.ilike(pattern), Property.city.ilike(pattern)))
-    rows = [await _row(session, settings, p) for p in (await session.scalars(stmt)).all()]
-    with_figure = [r for r in rows if not _sort_value(r, sort)[0]]
-    without = [r for r in rows if _sort_value(r, sort)[0]]
-    with_figure.sort(key=lambda r: _sort_value(r, sort)[1], reverse=descending)
-    return with_figure + without
+    group: Grouping = "region",
+) -> tuple[list[PropertyRow], list[GroupView]]:
+    """Every row once (sorted), and the groups (weakest first) with their rows sorted alike."""
+    found = await entries(session, caller, text=text, limit=SHOWN)
+    rows = {e.prop.id: _row(settings, e) for e in found}
+    every = sorted_rows(list(rows.values()), sort, descending)
+    if group == "none":
+        return every, [GroupView(None, every)] if every else []
+    return every, [
+        GroupView(head, sorted_rows([rows[e.prop.id] for e in members], sort, descending))
+        for head, members in grouped(found, group)
+    ]

@@ -18,6 +18,7 @@ from temporalio.client import Client
 
 from api.auth import Caller
 from api.dashboard.access import ViewerDep
+from api.dashboard.digest_view import WEEKDAYS, digest_view
 from api.dashboard.forms import (
     FORM_ERRORS,
     Refusal,
@@ -67,6 +68,8 @@ class PropertyPage:
             status_code,
             v=await property_view(self.session, self.settings, self.prop),
             sched=await schedule_view(self.temporal, self.prop.id),
+            digest=await digest_view(self.temporal, self.settings, self.prop),
+            weekdays=WEEKDAYS,
             problem=problem or {},
             values=values or {},
             profile=(values or {}).get("profile") or profile_values(prop=self.prop),

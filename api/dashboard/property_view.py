@@ -19,11 +19,13 @@ from temporalio.service import RPCError
 from api.dashboard import charts
 from api.errors import temporal_unreachable
 from api.schemas import AuditState, CombinedScore, DomainSeen, RunTrend, ScheduleOut
+from api.schemas.segments import PropertySegments
 from api.services.audits import state_from_db
 from api.services.insights import insights_of
 from api.services.recommendations import summarise
-from api.services.reports import collect
+from api.services.reports import collect, dashboard_links
 from api.services.schedules import read_schedule
+from api.services.segments import location_segments
 from api.services.trends import combined_score, domains_seen, run_trends
 from config.settings import Settings
 from db import trends
@@ -220,6 +222,7 @@ class PropertyView:
     recommendation_summary: dict[str, object]
     queries: list[Query]
     recent: list[AuditState]
+    locations: PropertySegments
     regions: dict[Place, str] = field(default_factory=lambda: dict(REGIONS))
     places: tuple[Place, ...] = PLACES
 
@@ -233,7 +236,7 @@ async def property_view(session: AsyncSession, settings: Settings, prop: Propert
     history = score_history(trend_rows)
     versions = {r.scoring_version for r in trend_rows if r.scoring_version is not None}
     latest = await trends.latest_closed_audit(session, prop.id)
-    report = await collect(session, latest) if latest else None
+    report = await collect(session, latest, dashboard_links(settings)) if latest else None
     recs = await audit_recommendations(session, latest) if latest else []
     past = await trends.closed_audits(session, prop.id, COMPETITOR_AUDITS)
     timeline = competitor_timeline(
@@ -271,6 +274,7 @@ async def property_view(session: AsyncSession, settings: Settings, prop: Propert
             state_from_db(settings, a)
             for a in await recent_audits(session, prop.id, limit=RECENT_AUDITS)
         ],
+        locations=await location_segments(session, settings, prop),
     )
 
 

@@ -1,4 +1,5 @@
-"""The property page's schedule: set or replace it, pause, unpause, delete."""
+"""The property page's schedules: the recurring audit (set or replace it, pause, unpause,
+delete) and the weekly digest (save, send one now, remove), through the API's services."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
+from api.dashboard.digest_view import digest_data, digest_values
 from api.dashboard.forms import CHECKED, PAID, schedule_data, schedule_values, temporal_call
 from api.dashboard.property_page import PageDep, PropertyPage
 from api.schemas import ScheduleIn
+from api.schemas.digests import DigestScheduleIn
+from api.services.digests import remove_digest, send_now, set_digest
 from api.services.schedules import delete_schedule, pause_schedule, set_schedule
 
 router = APIRouter(prefix="/app/properties")
@@ -61,3 +65,41 @@ async def unpause_recurring(page: PageDep) -> Response:
 @router.post("/{property_id}/schedule/delete", dependencies=CHECKED)
 async def delete_recurring(page: PageDep) -> Response:
     return await _change(page, "delete")
+
+
+# --- the weekly digest ----------------------------------------------------------------------
+# No paid work (no LLM call): a property without a webhook is refused by the service (409).
+
+
+@router.post("/{property_id}/digest", dependencies=CHECKED)
+async def save_digest(page: PageDep) -> Response:
+    form = await page.request.form()
+
+    async def save() -> str:
+        body = DigestScheduleIn.model_validate(digest_data(form))
+        d = await temporal_call(set_digest(page.temporal, page.settings, page.prop, body))
+        return (
+            f"The weekly digest was saved: {d.weekday.capitalize()}s at "
+            f"{d.hour:02d}:{d.minute:02d} ({d.timezone})."
+        )
+
+    return await page.submit("digest", save, values=digest_values(form))
+
+
+@router.post("/{property_id}/digest/send", dependencies=CHECKED)
+async def send_digest_now(page: PageDep) -> Response:
+    async def send() -> str:
+        started = await send_now(page.temporal, page.settings, page.prop)
+        return f"A digest is on its way to the property's webhook ({started.workflow_id})."
+
+    return await page.submit("digest", send)
+
+
+@router.post("/{property_id}/digest/delete", dependencies=CHECKED)
+async def delete_digest(page: PageDep) -> Response:
+    async def remove() -> str:
+        if not await remove_digest(page.temporal, page.prop.id):
+            raise HTTPException(status_code=404, detail="this property has no digest")
+        return "The weekly digest was removed."
+
+    return await page.submit("digest", remove, also=(404,))

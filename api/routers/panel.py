@@ -2,53 +2,62 @@
 
 from __future__ import annotations
 
-import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
-from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep
-from api.lookups import property_or_404
+from api.lookups import PropertyDep
 from api.schemas import GenerateResult, QueriesActivation, QueryCreate, QueryList, QueryPublic
+from api.schemas.queries import PanelRequest, QueryPersona
 from api.services.panel import add_query, generate_for, listed, set_active
+from geo.panel_spec import Language
 
 router = APIRouter(prefix="/properties", tags=["properties"])
 
 
 @router.post("/{property_id}/queries/generate", status_code=status.HTTP_201_CREATED)
 async def generate_property_panel(
-    property_id: uuid.UUID, session: SessionDep, caller: CallerDep, settings: SettingsDep
+    prop: PropertyDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: PanelRequest | None = None,
 ) -> GenerateResult:
-    """Build the deterministic panel; running it again adds only what is missing."""
-    prop = await property_or_404(session, property_id, caller)
-    return await generate_for(session, prop, settings)
+    """Build the deterministic panel; running it again adds only what is missing.
+
+    No body: the general panel in English. A body may ask for personas' questions (`"auto"`:
+    the personas the profile's target audience names) and for several languages."""
+    return await generate_for(session, prop, settings, body)
 
 
 @router.get("/{property_id}/queries")
 async def read_queries(
-    property_id: uuid.UUID, session: SessionDep, caller: CallerDep, active_only: bool = False
+    prop: PropertyDep,
+    session: SessionDep,
+    active_only: bool = False,
+    persona: Annotated[
+        QueryPersona | None, Query(description='a persona key; "" (empty): any renter\'s')
+    ] = None,
+    language: Language | None = None,
 ) -> QueryList:
-    """The whole panel (at most MAX_PANEL_SIZE questions), with counts per type."""
-    await property_or_404(session, property_id, caller)
-    return await listed(session, property_id, active_only)
+    """The whole panel (at most MAX_PANEL_SIZE questions), or the questions of one persona or
+    language, with counts per type, persona and language."""
+    return await listed(session, prop.id, active_only, persona=persona, language=language)
 
 
 @router.patch("/{property_id}/queries")
 async def activate_queries(
-    property_id: uuid.UUID, body: QueriesActivation, session: SessionDep, caller: CallerDep
+    prop: PropertyDep, body: QueriesActivation, session: SessionDep
 ) -> QueryList:
     """Activate or deactivate many questions at once (audits ask only active ones)."""
-    await property_or_404(session, property_id, caller)
-    return await set_active(session, property_id, body)
+    return await set_active(session, prop.id, body)
 
 
 @router.post("/{property_id}/queries", status_code=status.HTTP_201_CREATED)
 async def create_query(
-    property_id: uuid.UUID,
+    prop: PropertyDep,
     body: QueryCreate,
     session: SessionDep,
-    caller: CallerDep,
     settings: SettingsDep,
 ) -> QueryPublic:
-    prop = await property_or_404(session, property_id, caller)
     return QueryPublic.model_validate(await add_query(session, prop, body, settings))

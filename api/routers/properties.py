@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
 
 from api.auth import CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
-from api.lookups import property_or_404
+from api.lookups import PropertyDep, property_or_404
 from api.paging import Limit, Offset, paged
 from api.schemas import PropertyCreate, PropertyPublic, PropertyUpdate
 from api.services.deletion import delete_property_everywhere
@@ -51,20 +49,18 @@ async def list_properties(
 
 @router.get("/{property_id}")
 async def read_property(
-    property_id: uuid.UUID, session: SessionDep, caller: CallerDep
+    prop: PropertyDep, session: SessionDep, caller: CallerDep
 ) -> PropertyPublic:
-    return to_public(await property_or_404(session, property_id, caller))
+    return to_public(await property_or_404(session, prop.id, caller))
 
 
 @router.patch("/{property_id}")
 async def update_property(
-    property_id: uuid.UUID,
+    prop: PropertyDep,
     body: PropertyUpdate,
     session: SessionDep,
-    caller: CallerDep,
     settings: SettingsDep,
 ) -> PropertyPublic:
-    prop = await property_or_404(session, property_id, caller)
     apply_profile(prop, profile_fields(body, settings))
     await session.flush()
     await session.refresh(prop)
@@ -73,18 +69,16 @@ async def update_property(
 
 @router.delete("/{property_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_property(
-    property_id: uuid.UUID,
+    prop: PropertyDep,
     request: Request,
     session: SessionDep,
     temporal: TemporalDep,
-    caller: CallerDep,
     force: bool = Query(
         default=False, description="cancel its running audits, wait for them to close, delete"
     ),
 ) -> Response:
     """Delete the property, its panel, its audit history and its schedule. A running audit
     blocks it (409 naming the audit) unless `force=true`."""
-    prop = await property_or_404(session, property_id, caller)
     await delete_property_everywhere(
         session, request.app.state.sessions, temporal, prop, force=force
     )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
-from api.auth import CallerDep
 from api.deps import SessionDep
-from api.lookups import property_or_404
+from api.lookups import PropertyDep
 from api.schemas import RecommendationsOut
 from api.services.recommendations import summarise
 from db import trends
@@ -19,16 +17,13 @@ router = APIRouter(prefix="/properties", tags=["trends"])
 
 
 @router.get("/{property_id}/recommendations")
-async def read_recommendations(
-    property_id: uuid.UUID, session: SessionDep, caller: CallerDep
-) -> RecommendationsOut:
+async def read_recommendations(prop: PropertyDep, session: SessionDep) -> RecommendationsOut:
     """The rule engine over the latest completed (or partial) audit, with the action items its
     batch summary's model wrote (`source: llm`, `written_by`: the surface)."""
-    await property_or_404(session, property_id, caller)
-    audit = await trends.latest_closed_audit(session, property_id)
+    audit = await trends.latest_closed_audit(session, prop.id)
     recs = await audit_recommendations(session, audit) if audit else []
     return RecommendationsOut(
-        property_id=property_id,
+        property_id=prop.id,
         audit_id=audit.id if audit else None,
         generated_at=datetime.now(UTC),
         recommendations=recs,

@@ -16,7 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.auth import AdminDep, CallerDep
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.errors import temporal_down
-from api.lookups import audit_or_404, property_or_404, run_or_404
+from api.lookups import PropertyDep, audit_or_404, run_or_404
 from api.schemas import RescoreState
 from api.services.rescoring import Rescorer, describe, parse, visible_target
 from workflows.rescore import RescoreWorkflow
@@ -51,11 +51,8 @@ async def rescore_audit(
 
 
 @router.post("/properties/{property_id}/rescore", status_code=status.HTTP_202_ACCEPTED)
-async def rescore_property(
-    property_id: uuid.UUID, session: SessionDep, caller: CallerDep, rescores: RescorerDep
-) -> RescoreState:
+async def rescore_property(prop: PropertyDep, rescores: RescorerDep) -> RescoreState:
     """Re-score every closed audit of a property."""
-    prop = await property_or_404(session, property_id, caller)
     return await rescores.start("property", prop.id)
 
 

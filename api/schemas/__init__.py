@@ -7,6 +7,7 @@ is the way in. The class names are the OpenAPI schema's component names.
 from __future__ import annotations
 
 from api.schemas.audits import (
+    AskerLocationIn,
     AuditCreate,
     AuditEstimate,
     AuditOptions,
@@ -72,6 +73,7 @@ __all__ = [
     "AddressIn",
     "AddressOut",
     "AnswerPublic",
+    "AskerLocationIn",
     "AuditCreate",
     "AuditOptions",
     "AuditEstimate",

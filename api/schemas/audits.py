@@ -2,16 +2,79 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from api.schemas.common import Mode, RequestModel, SurfaceName
+from geo.location import AskerLocation
 
 # A spending cap in US dollars.
 CostCap = Annotated[float, Field(gt=0, le=100_000)]
+PlaceName = Annotated[str, Field(max_length=100)]
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
+
+
+class AskerLocationIn(RequestModel):
+    """Where the renter asks from: at least one of city, region, country and ZIP. Providers
+    with a location parameter get it there; the others read it in the question."""
+
+    city: PlaceName = Field(default="", examples=["San Diego"])
+    region: PlaceName = Field(default="", description="state or province", examples=["CA"])
+    country: str = Field(default="", description="ISO 3166-1 alpha-2", examples=["US"])
+    zip: str = Field(default="", max_length=12, examples=["92104"])
+    timezone: str = Field(
+        default="", max_length=64, description="IANA name", examples=["America/Los_Angeles"]
+    )
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+    @field_validator("city", "region", "country", "zip", "timezone", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        # A place is one line of text: it is said in questions as it is.
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value and not COUNTRY.match(value):
+            raise ValueError("must be an ISO 3166-1 alpha-2 code such as US")
+        return value.upper()
+
+    @field_validator("zip")
+    @classmethod
+    def _postal_code(cls, value: str) -> str:
+        if value and not POSTAL_CODE.match(value):
+            raise ValueError("must be a postal code: letters, digits, spaces or hyphens")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name") from None
+        return value
+
+    @model_validator(mode="after")
+    def _a_place(self) -> Self:
+        if not (self.city or self.region or self.country or self.zip):
+            raise ValueError("give at least one of city, region, country and zip")
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give latitude and longitude together")
+        return self
+
+    def location(self) -> AskerLocation:
+        return AskerLocation(**self.model_dump())
 
 
 class AuditOptions(RequestModel):
@@ -22,6 +85,9 @@ class AuditOptions(RequestModel):
     mode: Mode | None = None
     web_search: bool | None = None
     samples_per_query: Annotated[int, Field(ge=1, le=5)] = 1
+    asker_location: AskerLocationIn | None = Field(
+        default=None, description="where the renter asks from; unset: nowhere in particular"
+    )
 
 
 class AuditCreate(AuditOptions):
@@ -48,6 +114,14 @@ class AuditStarted(BaseModel):
     links: dict[str, str]
 
 
+class RunLinks(BaseModel):
+    """Where a run's figures come from: its answers, and its workflow for operators."""
+
+    answers: str = Field(description="GET /answers of this run: behind its score")
+    present: str = Field(description="GET /answers naming the property: behind its visibility")
+    temporal_ui: str = Field(description="the run's child workflow in the Temporal Web UI")
+
+
 class RunState(BaseModel):
     run_id: uuid.UUID
     surface: str
@@ -66,6 +140,7 @@ class RunState(BaseModel):
     output_tokens: int
     cost_usd: float
     error_message: str | None
+    links: RunLinks
 
 
 class AuditState(BaseModel):
@@ -78,6 +153,7 @@ class AuditState(BaseModel):
     mode: str
     web_search: bool
     samples_per_query: int
+    asker_location: AskerLocation | None
     query_count: int
     max_cost_usd: float | None
     input_tokens: int

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from api.schemas.audits import AuditOptions, CostCap
+from geo.location import AskerLocation
 
 
 class ScheduleIn(AuditOptions):
@@ -33,6 +34,7 @@ class ScheduleOut(BaseModel):
     surfaces: list[str]
     mode: str
     samples_per_query: int
+    asker_location: AskerLocation | None = None
     max_cost_usd: float | None
     paused: bool
     note: str

@@ -12,12 +12,15 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
 from api.schemas import AuditStarted, AuditState, RunRef, RunState
+from api.schemas.audits import RunLinks
+from api.services.answers import answers_link
 from api.services.links import workflow_url
 from api.services.runs import visibility_interval
 from config.settings import Settings
 from contracts.audit import AuditProgress, SurfaceProgress
 from contracts.status import FINAL_AUDIT_STATUSES
 from db.models import Audit, Run
+from geo.location import AskerLocation
 from geo.summary import BatchSummary
 from workflows.property_audit import PropertyAuditWorkflow
 from workflows.surface_run import SurfaceRunWorkflow
@@ -53,7 +56,22 @@ def _summary_cost(stored: dict[str, Any] | None) -> float:
     return usage.cost_usd if usage else 0.0
 
 
-def run_state(run: Run, child: SurfaceProgress | None = None) -> RunState:
+def asker_location(audit: Audit) -> AskerLocation | None:
+    """Where the audit asked from, as it was stored (None: nowhere in particular)."""
+    stored = audit.asker_location
+    return AskerLocation.model_validate(stored) if stored else None
+
+
+def run_links(settings: Settings, run: Run) -> RunLinks:
+    """The answers behind the run's score and visibility, and its workflow."""
+    return RunLinks(
+        answers=answers_link(run_id=run.id),
+        present=answers_link(run_id=run.id, present=True),
+        temporal_ui=workflow_url(settings, run.workflow_id),
+    )
+
+
+def run_state(settings: Settings, run: Run, child: SurfaceProgress | None = None) -> RunState:
     """The run as its row has it, with the progress of its live workflow (`child`) over it."""
     total = child.total if child and child.total else run.total_asks
     done = child.done if child else run.answers_done + run.errors_count
@@ -75,6 +93,7 @@ def run_state(run: Run, child: SurfaceProgress | None = None) -> RunState:
         output_tokens=run.output_tokens,
         cost_usd=round(max(run.cost_usd, child.cost_usd if child else 0.0), 6),
         error_message=run.error_message,
+        links=run_links(settings, run),
     )
 
 
@@ -85,7 +104,7 @@ def state_from_db(
     children: dict[str, SurfaceProgress] | None = None,
 ) -> AuditState:
     """The audit from its rows, with the live progress of its workflows over them when given."""
-    runs = [run_state(run, (children or {}).get(run.surface)) for run in audit.runs]
+    runs = [run_state(settings, run, (children or {}).get(run.surface)) for run in audit.runs]
     answers_cost = sum(r.cost_usd for r in runs)
     summary_cost = _summary_cost(audit.summary)
     paused = live.paused if live else audit.status == "paused"
@@ -100,6 +119,7 @@ def state_from_db(
         mode=audit.mode,
         web_search=audit.web_search,
         samples_per_query=audit.samples_per_query,
+        asker_location=asker_location(audit),
         query_count=audit.query_count,
         max_cost_usd=audit.max_cost_usd,
         input_tokens=sum(r.input_tokens for r in runs),

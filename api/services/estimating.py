@@ -43,8 +43,13 @@ async def _per_surface(
     """Each surface's estimate over the prompts it would be sent; the first writes the summary."""
     profile = profile_of(prop)
     natural = request.mode == "natural"
-    sent = [natural_prompt(q) if natural else structured_prompt(profile, q) for q in questions]
-    prompts = [p.system + p.user for p in sent]
+    place = request.asker_location
+    sent = [
+        natural_prompt(q, place) if natural else structured_prompt(profile, q, place)
+        for q in questions
+    ]
+    # The place said in the question: a few tokens more than where a parameter carries it.
+    prompts = [p.system + p.user_text(location_sent=False) for p in sent]
     estimates = []
     for index, config in enumerate(request.surfaces):
         plan = Plan(

@@ -19,10 +19,11 @@ from api.schemas import (
     QueryPublic,
     QueryUpdate,
 )
+from api.schemas.queries import PanelRequest
 from config.settings import Settings
 from db.models import Property, Query
-from db.properties import add_queries, generate_queries, list_queries, profile_of
-from geo.panel import PanelQuery, generate_panel, normalize_query_text
+from db.properties import add_queries, list_queries, plan_panel
+from geo.panel import PanelQuery, normalize_query_text
 
 
 def over_cap(size: int, settings: Settings) -> None:
@@ -35,24 +36,43 @@ def over_cap(size: int, settings: Settings) -> None:
         )
 
 
-async def listed(session: AsyncSession, property_id: uuid.UUID, active_only: bool) -> QueryList:
-    rows = await list_queries(session, property_id, active_only=active_only)
+async def listed(
+    session: AsyncSession,
+    property_id: uuid.UUID,
+    active_only: bool,
+    *,
+    persona: str | None = None,
+    language: str | None = None,
+) -> QueryList:
+    """The panel (or the part of it one persona or language asks), with its counts."""
+    rows = await list_queries(
+        session, property_id, active_only=active_only, persona=persona, language=language
+    )
     return QueryList(
         queries=[QueryPublic.model_validate(q) for q in rows],
         total=len(rows),
         by_type=dict(Counter(q.type for q in rows)),
+        by_persona=dict(Counter(q.persona for q in rows)),
+        by_language=dict(Counter(q.language for q in rows)),
     )
 
 
-async def generate_for(session: AsyncSession, prop: Property, settings: Settings) -> GenerateResult:
-    """Build the deterministic panel; running it again adds only what is missing."""
+async def generate_for(
+    session: AsyncSession, prop: Property, settings: Settings, body: PanelRequest | None = None
+) -> GenerateResult:
+    """Build the deterministic panel the body asks for (none: the general panel in English);
+    running it again adds only what is missing. 422 past MAX_PANEL_SIZE, adding nothing."""
+    plan = plan_panel(prop, body.spec() if body else None)
     have = await list_queries(session, prop.id)
     known = {q.text_key for q in have}
-    wanted = generate_panel(profile_of(prop))
-    over_cap(len(have) + sum(normalize_query_text(q.text) not in known for q in wanted), settings)
-    created, existing = await generate_queries(session, prop)
+    over_cap(
+        len(have) + sum(normalize_query_text(q.text) not in known for q in plan.queries), settings
+    )
+    created, existing = await add_queries(session, prop, plan.queries, generated=True)
     everything = await list_queries(session, prop.id)
     return GenerateResult(
+        personas=plan.personas,
+        languages=plan.languages,
         generated=len(created),
         already_present=existing,
         total=len(everything),
@@ -94,7 +114,15 @@ async def add_query(
         created, _ = await add_queries(
             session,
             prop,
-            [PanelQuery(text=body.text.strip(), type=body.type, weight=body.weight)],
+            [
+                PanelQuery(
+                    text=body.text.strip(),
+                    type=body.type,
+                    weight=body.weight,
+                    persona=body.persona,
+                    language=body.language,
+                )
+            ],
             generated=False,
         )
     except IntegrityError as exc:  # a concurrent insert of the same text

@@ -2,29 +2,82 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.services.answers import API_ANSWERS, PAGE_ANSWERS, answers_link
 from api.services.insights import insights_of
+from api.services.links import workflow_url
 from api.services.runs import visibility_interval
+from config.settings import Settings
 from db import trends
 from db.models import Answer, Audit, Property, Run
 from db.properties import get_property
 from db.recommendations import audit_recommendations
 from db.runs import run_answers
+from db.segments import audit_records
+from geo.segments import (
+    UNSPECIFIED,
+    AnswerRecord,
+    Dimension,
+    by_surface,
+    kinds,
+    location_key,
+    split,
+)
 from reports.html import render_html
 from reports.markdown import render_markdown
-from reports.model import QueryCell, QueryRow, ReportData, SurfaceCard, TrendPoint
+from reports.model import (
+    QueryCell,
+    QueryRow,
+    ReportData,
+    SegmentCell,
+    SegmentRow,
+    SurfaceCard,
+    TrendPoint,
+)
 
 TREND_AUDITS = 12
 RECOMMENDATIONS_SHOWN = 12
+# A base URL a report may prefix to its links: a scheme, a host, a port, a plain path. Anything
+# else (it comes from the request's Host header) and the links stay relative.
+SAFE_BASE = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
 
 
-def surface_card(run: Run) -> SurfaceCard:
+@dataclass(frozen=True)
+class ReportLinks:
+    """Where a report's figures link: the answers behind them (the API's `/answers`, absolute
+    when its public base URL is known, or the dashboard's evidence page), and each run's
+    workflow in the Temporal Web UI."""
+
+    answers_path: str
+    workflow: Callable[[str], str]
+
+    def answers(self, **params: object) -> str:
+        return answers_link(self.answers_path, **params)
+
+
+def api_links(settings: Settings, base_url: str = "") -> ReportLinks:
+    base = base_url.rstrip("/")
+    prefix = base if SAFE_BASE.fullmatch(base) else ""
+    return ReportLinks(prefix + API_ANSWERS, lambda wid: workflow_url(settings, wid))
+
+
+def dashboard_links(settings: Settings) -> ReportLinks:
+    return ReportLinks(PAGE_ANSWERS, lambda wid: workflow_url(settings, wid))
+
+
+def surface_card(run: Run, links: ReportLinks | None = None) -> SurfaceCard:
     score = run.score
     return SurfaceCard(
+        answers_url=links.answers(run_id=run.id) if links else "",
+        present_url=links.answers(run_id=run.id, present=True) if links else "",
+        workflow_url=links.workflow(run.workflow_id) if links else "",
         surface=run.surface,
         model=run.model_name,
         status=run.status,
@@ -102,7 +155,34 @@ def _location(owner: Property | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
-async def collect(session: AsyncSession, audit: Audit) -> ReportData:
+def segment_rows(
+    audit: Audit, records: list[AnswerRecord], by: Dimension, links: ReportLinks | None
+) -> list[SegmentRow]:
+    """A row per persona (or language) with a cell per surface; none unless the audit asked
+    as more than one."""
+    order = kinds(records, by)
+    if len(order) < 2:
+        return []
+    rows = {key: SegmentRow(key=key, label="", cells={}) for key in order}
+    for surface, found in by_surface(records).items():
+        for segment in split(found, by):
+            params: dict[str, object] = {"audit_id": audit.id, "surface": surface, by: segment.key}
+            row = rows[segment.key]
+            row.label = segment.label
+            row.cells[surface] = SegmentCell(
+                score=segment.figures.overall_score,
+                visibility_pct=segment.figures.visibility_pct,
+                answers=segment.figures.answers,
+                answers_url=links.answers(**params) if links else "",
+                present_url=links.answers(**params, present=True) if links else "",
+            )
+    return list(rows.values())
+
+
+async def collect(
+    session: AsyncSession, audit: Audit, links: ReportLinks | None = None
+) -> ReportData:
+    """The report's data; with `links`, every figure links to the answers behind it."""
     insights = await insights_of(session, audit)
     analysis = insights.cross_model
     recommendations = await audit_recommendations(session, audit)
@@ -111,6 +191,8 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
         table.add(run.surface, await run_answers(session, run.id))
     trend = await _trend(session, audit)
     owner = await get_property(session, audit.property_id)
+    records = await audit_records(session, audit.id)
+    where, label = location_key(audit.asker_location)
     return ReportData(
         property_name=owner.name if owner else "",
         location=_location(owner),
@@ -123,7 +205,7 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
         web_search=audit.web_search,
         samples_per_query=audit.samples_per_query,
         surfaces=[r.surface for r in audit.runs],
-        cards=[surface_card(r) for r in audit.runs],
+        cards=[surface_card(r, links) for r in audit.runs],
         visibility_by_type=table.visibility_by_type(),
         competitors=analysis.competitors,
         cited_domains=analysis.cited_domains,
@@ -133,6 +215,9 @@ async def collect(session: AsyncSession, audit: Audit) -> ReportData:
         summary=insights.summary,
         recommendations=recommendations[:RECOMMENDATIONS_SHOWN],
         queries=list(table.rows.values()),
+        asker_location=label if where != UNSPECIFIED else "",
+        by_persona=segment_rows(audit, records, "persona", links),
+        by_language=segment_rows(audit, records, "language", links),
     )
 
 

@@ -60,6 +60,7 @@ def _scheduled_input(settings: Settings, prop: Property, body: ScheduleIn) -> Au
         web_search=options.web_search,
         samples_per_query=options.samples_per_query,
         max_cost_usd=budget(settings, body.max_cost_usd),
+        asker_location=options.asker_location,
     )
 
 
@@ -92,11 +93,12 @@ def recurring_audit(settings: Settings, prop: Property, body: ScheduleIn) -> Sch
 
 
 async def save_schedule(
-    temporal: Client, property_id: uuid.UUID, schedule: Schedule
+    temporal: Client, property_id: uuid.UUID, schedule: Schedule, *, sid: str = ""
 ) -> ScheduleHandle:
-    """Create the property's schedule, or replace the one it has; 422 when Temporal refuses
-    it (a cron expression it cannot read), 503 when Temporal cannot be reached."""
-    sid = schedule_id(property_id)
+    """Create the property's schedule (`sid`, its recurring audit by default), or replace the
+    one it has; 422 when Temporal refuses it (a cron expression it cannot read), 503 when
+    Temporal cannot be reached."""
+    sid = sid or schedule_id(property_id)
 
     def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
         return ScheduleUpdate(schedule=schedule)
@@ -114,10 +116,11 @@ async def save_schedule(
         raise temporal_down() from exc
 
 
-async def delete_schedule(temporal: Client, property_id: uuid.UUID) -> bool:
-    """Remove the property's schedule; False when it had none."""
+async def delete_schedule(temporal: Client, property_id: uuid.UUID, *, sid: str = "") -> bool:
+    """Remove the property's schedule (`sid`, its recurring audit by default); False when it
+    had none."""
     try:
-        await temporal.get_schedule_handle(schedule_id(property_id)).delete()
+        await temporal.get_schedule_handle(sid or schedule_id(property_id)).delete()
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return False
@@ -142,6 +145,7 @@ async def describe(temporal: Client, handle: ScheduleHandle, property_id: uuid.U
         surfaces=inp.surfaces,
         mode=inp.mode,
         samples_per_query=inp.samples_per_query,
+        asker_location=inp.asker_location,
         max_cost_usd=inp.max_cost_usd,
         paused=desc.schedule.state.paused,
         note=desc.schedule.state.note or "",

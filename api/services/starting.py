@@ -26,6 +26,7 @@ from contracts.names import AUDIT_ID, AUDIT_STATUS, PROPERTY_ID, TASK_QUEUE
 from db import audits as audit_store
 from db.audits import AuditRequest, NoActiveQueries, workflow_input
 from db.models import Audit, Property
+from geo.location import AskerLocation
 from workflows.property_audit import PropertyAuditWorkflow
 
 log = logging.getLogger("propertyaudit.api")
@@ -43,6 +44,7 @@ class Resolved(NamedTuple):
     mode: str
     web_search: bool
     samples_per_query: int
+    asker_location: AskerLocation | None
 
 
 def resolve_surfaces(settings: Settings, requested: list[str] | None) -> list[str]:
@@ -65,6 +67,7 @@ def resolve(settings: Settings, options: AuditOptions) -> Resolved:
             settings.geo_enable_web_search if options.web_search is None else options.web_search
         ),
         samples_per_query=options.samples_per_query,
+        asker_location=options.asker_location.location() if options.asker_location else None,
     )
 
 
@@ -92,6 +95,7 @@ def audit_request(
         web_search=options.web_search,
         samples_per_query=options.samples_per_query,
         max_cost_usd=budget(settings, body.max_cost_usd),
+        asker_location=options.asker_location,
         idempotency_key=idempotency_key,
     )
 
@@ -147,8 +151,13 @@ async def start_workflow(temporal: Client, audit: Audit, prop: Property, *, paus
             f"**Surfaces:** {surfaces}\n"
             f"**Mode:** {audit.mode} · samples per query: {audit.samples_per_query}\n"
             f"**Panel:** {audit.query_count} queries"
+            + (f"\n**Asked from:** {_place(audit)}" if audit.asker_location else "")
         ),
     )
+
+
+def _place(audit: Audit) -> str:
+    return AskerLocation.model_validate(audit.asker_location).label()
 
 
 async def start_or_withdraw(

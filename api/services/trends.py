@@ -93,6 +93,69 @@ def run_trends(runs: list[Run], limit: int, offset: int) -> list[RunTrend]:
     return out
 
 
+RUN_CSV_HEADER = (
+    "run_id",
+    "audit_id",
+    "surface",
+    "model",
+    "status",
+    "mode",
+    "created_at",
+    "finished_at",
+    "overall_score",
+    "visibility_pct",
+    "avg_llm_rank",
+    "avg_link_rank",
+    "avg_sov",
+    "answers",
+    "errors",
+    "cost_usd",
+    "scoring_version",
+    "rescored_at",
+    "score_change",
+    "visibility_change",
+    "direction",
+    "previous_run_id",
+    "note",
+)
+
+
+def run_csv_rows(runs: list[Run]) -> list[list[object]]:
+    """Every run of `runs` (newest first) as a CSV row: the JSON's figures, with its diff
+    flattened, and what only the run detail shows (finish, ranks, share of voice, counts)."""
+    rows: list[list[object]] = []
+    for run, trend in zip(runs, run_trends(runs, len(runs), 0), strict=True):
+        score, diff = run.score, trend.diff
+        rows.append(
+            [
+                trend.run_id,
+                trend.audit_id,
+                trend.surface,
+                trend.model,
+                trend.status,
+                trend.mode,
+                trend.created_at,
+                run.finished_at,
+                trend.overall_score,
+                trend.visibility_pct,
+                score.avg_llm_rank if score else None,
+                score.avg_link_rank if score else None,
+                score.avg_sov if score else None,
+                run.answers_done,
+                run.errors_count,
+                trend.cost_usd,
+                trend.scoring_version,
+                trend.rescored_at,
+                diff.score_change if diff else None,
+                diff.visibility_change if diff else None,
+                diff.direction if diff else None,
+                diff.previous_run_id if diff else None,
+                trend.note,
+            ]
+        )
+    return rows
+
+
 def _latest_per_surface(runs: list[Run]) -> tuple[dict[str, Run], dict[str, Run], int]:
     """From scored completed runs, newest first: each surface's latest run; the one before it
     scored by the same rules; and how many runs between them were left out for other rules."""

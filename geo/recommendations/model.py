@@ -54,6 +54,9 @@ class Recommendation(BaseModel):
     impact_reason: str
     action_items: list[str] = Field(default_factory=list)
     related_queries: list[QueryFact] = Field(default_factory=list)
+    pages: list[str] = Field(
+        default_factory=list, description="the exact pages it names (page-level source gaps)"
+    )
     source: Literal["rules", "llm"] = "rules"
     written_by: str | None = Field(
         default=None, description="the surface whose model wrote it (source 'llm')"

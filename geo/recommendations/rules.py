@@ -9,6 +9,7 @@ the scorer's own matcher. No advice names a city or a property the brand does no
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -25,14 +26,20 @@ from geo.recommendations.model import (
     recommendation_id,
     sort_recommendations,
 )
+from geo.recommendations.pages import GapPage, gap_pages
 
 
 def recommend(
-    queries: list[QueryFact], answers: list[AnswerFact], *, brand: BrandContext
+    queries: list[QueryFact],
+    answers: list[AnswerFact],
+    *,
+    brand: BrandContext,
+    gaps: Sequence[GapPage] = (),
 ) -> list[Recommendation]:
-    """Every rule over one audit's answers, most important first."""
+    """Every rule over one audit's answers (and the property's gap pages), most important first."""
     rules = _Rules(answers, brand)
     recs = [*_per_query(rules, queries), *_citation_opportunities(rules), *_rank(rules)]
+    recs += gap_pages(gaps, brand.name)
     if not recs:
         recs = _maintenance(rules)
     return sort_recommendations(recs)

@@ -1,18 +1,25 @@
 """Alerts: a score drop, a visibility drop and a failed surface each make an alert; a drop
-between audits scored by different rules does not."""
+between audits scored by different rules does not. Sent, an alert reaches the receiver once,
+written in the property's format (JSON, Slack, Teams); an internal receiver is refused."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.insights import InsightsActivities
-from contracts.audit import AuditRef
+from config.egress import EgressPolicy
+from contracts.audit import AuditRef, SendAlertInput
 from db.models import Audit
+from geo.notify import Links
 from tests.factories import AuditSpec, Sessions, block, new_audit, new_property
+from tests.webhooks import LOOPBACK, Receiver, receiving, slack_errors, teams_errors
 
 QUESTIONS = [f"Question {i}" for i in range(4)]
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -76,3 +83,57 @@ async def test_a_failed_surface_sends_an_alert(sessions: Sessions) -> None:
     _, decision = await decide(sessions, spec)
     assert decision.send and decision.payload["reasons"][0].startswith("openai failed")
     assert uuid.UUID(decision.payload["audit_id"])
+
+
+LINKS = Links("https://audit.example.com", "https://temporal.example.com")
+
+
+async def _send(sessions: Sessions, fmt: str, egress: EgressPolicy) -> tuple[Receiver, object]:
+    """An alert decided by check_alerts for a property that wants `fmt`, sent once to a local
+    receiver (then once more, which must send nothing)."""
+    with receiving() as receiver:
+        pid = await new_property(
+            sessions,
+            QUESTIONS,
+            name="AMLI Aero <!channel> &",
+            alert_webhook_url=receiver.url,
+            alert_format=fmt,
+        )
+        await new_audit(sessions, pid, audit(4, at=0))
+        latest = await new_audit(sessions, pid, audit(1, at=1))
+        acts = InsightsActivities(sessions, egress, LINKS)
+        env = ActivityEnvironment()
+        decision = await env.run(acts.check_alerts, AuditRef(audit_id=str(latest)))
+        assert decision.send and decision.url == receiver.url
+        send = SendAlertInput(audit_id=str(latest), url=decision.url, payload=decision.payload)
+        try:
+            first = await env.run(acts.send_alert, send)
+            again = await env.run(acts.send_alert, send)
+            assert (first, again) == (True, False)
+        except ApplicationError as err:
+            return receiver, err
+    return receiver, decision.payload
+
+
+@pytest.mark.parametrize("fmt", ["json", "slack", "teams"])
+async def test_send_alert_posts_the_property_s_format(sessions: Sessions, fmt: str) -> None:
+    receiver, payload = await _send(sessions, fmt, LOOPBACK)
+    assert len(receiver.bodies) == 1  # the second send found the alert recorded
+    (body,) = receiver.bodies
+    if fmt == "json":
+        assert body == payload
+    elif fmt == "slack":
+        assert slack_errors(body) == []
+        assert "AMLI Aero &lt;!channel&gt; &amp;" in body["text"]
+        assert "visibility fell" in json.dumps(body)
+    else:
+        assert teams_errors(body) == []
+        card = body["attachments"][0]["content"]
+        assert card["actions"][0]["url"].startswith("https://audit.example.com/app/audits/")
+
+
+async def test_an_internal_receiver_is_refused_for_good(sessions: Sessions) -> None:
+    receiver, err = await _send(sessions, "slack", EgressPolicy())  # no allow-list
+    assert isinstance(err, ApplicationError)
+    assert err.type == "WebhookRefused" and err.non_retryable
+    assert receiver.bodies == []

@@ -8,8 +8,16 @@ import uuid
 from sqlalchemy import update
 
 from db.models import Property, Query
-from db.properties import add_queries, apply_profile, count_active_queries, list_queries, profile_of
+from db.properties import (
+    add_queries,
+    apply_profile,
+    count_active_queries,
+    generate_queries,
+    list_queries,
+    profile_of,
+)
 from geo.panel import PanelQuery
+from geo.panel_spec import PanelSpec
 from geo.profile import Address, Competitor, PropertyProfile
 from tests.factories import Sessions, new_property
 
@@ -86,3 +94,25 @@ def test_a_profile_without_brand_domains_takes_its_websites_host() -> None:
         PropertyProfile(name="Vista Park", website_url="https://vistapark.com/").model_dump(),
     )
     assert profile_of(prop).brand_domains == ["vistapark.com"]
+
+
+async def test_persona_and_language_panels_are_stored_once_and_filtered(sessions: Sessions) -> None:
+    property_id = await new_property(
+        sessions, [], amenities=["Dog park"], target_audience="dog owners", neighborhood=""
+    )
+    spec = PanelSpec(personas=("auto",), languages=("en", "es"))
+    async with sessions() as s, s.begin():
+        prop = await s.get(Property, property_id)
+        assert prop is not None
+        created, skipped = await generate_queries(s, prop, spec)
+        again, skipped_again = await generate_queries(s, prop, spec)
+    assert (len(again), skipped_again) == (0, len(created)) and skipped == 0
+
+    async with sessions() as s:
+        spanish_pets = await list_queries(s, property_id, persona="pet_owners", language="es")
+        anyone = await list_queries(s, property_id, persona="")
+        everything = await list_queries(s, property_id)
+    assert len(spanish_pets) == 6 and len(everything) == len(created)
+    assert spanish_pets[1].text == f"¿Es {prop.name} una buena opción para dueños de mascotas?"
+    assert {(q.persona, q.language) for q in anyone} == {("", "en"), ("", "es")}
+    assert len(anyone) + 12 == len(everything)

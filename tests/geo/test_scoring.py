@@ -246,3 +246,13 @@ def test_natural_presence_needs_the_prose_to_name_or_link_the_brand() -> None:
     # A web-search source the reader saw counts as a link, too.
     sourced = Evidence(prose=PROSE, source_urls=["https://sandiego.amli.com/aero"])
     assert score_answer(claimed, BRAND, evidence=sourced).presence
+
+
+def test_places_with_accents_are_read_and_compared_without_them() -> None:
+    from geo.quality import places_mismatch, stated_places
+
+    assert stated_places("Casa Peñasco en San José, CA y más") == [("San José", "CA")]
+    assert stated_places("vive en Ñuñoa Centro, CA") == [("Ñuñoa Centro", "CA")]
+    assert not places_mismatch([("San Jose", "CA")], "San José", "CA")
+    assert not places_mismatch([("Downtown San José", "CA")], "San Jose", "CA")
+    assert places_mismatch([("Málaga", "CA")], "San José", "CA")

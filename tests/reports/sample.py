@@ -8,7 +8,15 @@ from typing import Any
 from geo.insights import CompetitorStat, DomainStat
 from geo.recommendations import Recommendation
 from geo.summary import BatchSummary, KeyInsight
-from reports.model import QueryCell, QueryRow, ReportData, SurfaceCard, TrendPoint
+from reports.model import (
+    QueryCell,
+    QueryRow,
+    ReportData,
+    SegmentCell,
+    SegmentRow,
+    SurfaceCard,
+    TrendPoint,
+)
 
 HOSTILE = '[win](http://evil.example) **bold** <script>alert(1)</script> | `x` _y_ " onload="z'
 
@@ -144,3 +152,52 @@ def report(**fields: Any) -> ReportData:
         ],
     }
     return ReportData(**{**values, **fields})
+
+
+ANSWERS = "https://api.example.com/answers"
+TEMPORAL = "http://localhost:8233/namespaces/default/workflows"
+
+
+def segment(score: float | None, visibility: float | None, answers: int, q: str) -> SegmentCell:
+    return SegmentCell(
+        score=score,
+        visibility_pct=visibility,
+        answers=answers,
+        answers_url=f"{ANSWERS}?audit_id=a-123&{q}",
+        present_url=f"{ANSWERS}?audit_id=a-123&{q}&present=true",
+    )
+
+
+def linked_report(**fields: Any) -> ReportData:
+    """The sample as the API builds it: every figure linked to its answers, every surface to its
+    workflow, asked from a place, split by persona (two) and language (one: no table)."""
+    cards = [
+        c.model_copy(
+            update={
+                "answers_url": f"{ANSWERS}?run_id=r-{c.surface}",
+                "present_url": f"{ANSWERS}?run_id=r-{c.surface}&present=true",
+                "workflow_url": f"{TEMPORAL}/audit-a-123-{c.surface}",
+            }
+        )
+        for c in report().cards
+    ]
+    values: dict[str, Any] = {
+        "cards": cards,
+        "asker_location": "San Diego, CA, US",
+        "by_persona": [
+            SegmentRow(
+                key="",
+                label="any renter",
+                cells={"openai": segment(62.5, 50.0, 4, "surface=openai&persona=")},
+            ),
+            SegmentRow(
+                key="families",
+                label="families",
+                cells={
+                    "openai": segment(40.0, 100.0, 1, "surface=openai&persona=families"),
+                    "claude": segment(None, None, 0, "surface=claude&persona=families"),
+                },
+            ),
+        ],
+    }
+    return report(**{**values, **fields})

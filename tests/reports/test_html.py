@@ -7,7 +7,14 @@ from html.parser import HTMLParser
 
 from reports.html import render_html
 from reports.model import ReportData
-from tests.reports.sample import HOSTILE, card, competitor, recommendation, report
+from tests.reports.sample import (
+    HOSTILE,
+    card,
+    competitor,
+    linked_report,
+    recommendation,
+    report,
+)
 
 
 class Page(HTMLParser):
@@ -66,11 +73,15 @@ def test_the_sections_and_charts_of_the_page() -> None:
 
 
 def test_nothing_is_fetched_from_elsewhere() -> None:
-    page = Page(render_html(report()))
-    assert not page.attrs_of("link") and not page.attrs_of("img") and not page.attrs_of("iframe")
-    for tag, attrs in page.elements:
-        for name in ("src", "href", "xlink:href"):
-            assert name not in attrs, (tag, attrs)
+    """Links to the answers and workflows are for a reader to follow; nothing loads by itself."""
+    for data in (report(), linked_report()):
+        page = Page(render_html(data))
+        assert not page.attrs_of("link") and not page.attrs_of("img")
+        assert not page.attrs_of("iframe")
+        for tag, attrs in page.elements:
+            assert "src" not in attrs and "xlink:href" not in attrs, (tag, attrs)
+            assert "href" not in attrs or tag == "a", (tag, attrs)
+    assert not Page(render_html(report())).attrs_of("a")
 
 
 def test_cards_show_rounded_figures_and_dashes_for_missing_ones() -> None:
