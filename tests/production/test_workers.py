@@ -2,7 +2,8 @@
 
 One dev server, simulator and API; no all-queues worker. The workflow worker
 (`--queues property-audit`) and the LLM worker (`--queues llm-openai,llm-claude`) are separate
-processes, each with a metrics port of its own, exactly like the compose services.
+processes, each with a metrics port of its own, exactly like the compose services (which run the
+same code as the `propertyaudit-worker` console script).
 """
 
 from __future__ import annotations
@@ -218,6 +219,39 @@ def test_an_unknown_queue_is_refused_at_once() -> None:
     assert re.search(r"unknown task queue\(s\): llm-opena1", done.stderr)
 
 
+def worker_alone(tmp_path: Path, queues: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The console script the compose file runs, with no stack at all and no .env."""
+    clean = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_API_KEY_FILE"))}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "propertyaudit-worker"), "--queues", queues],
+        cwd=tmp_path,
+        env={**clean, "EXTRA_SURFACES": "[]", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_live_surface_without_a_key_stops_its_worker_at_start(tmp_path: Path) -> None:
+    started = time.monotonic()
+    done = worker_alone(tmp_path, "llm-openai,llm-claude", LLM_BACKEND="live", OPENAI_API_KEY="k")
+    assert done.returncode != 0 and time.monotonic() - started < 30
+    assert "surface claude: LLM_BACKEND=live" in done.stderr and "ANTHROPIC_API_KEY" in done.stderr
+    assert "surface openai" not in done.stderr  # its key is set
+
+
+def test_no_key_and_no_simulator_stops_the_worker_naming_the_surface(tmp_path: Path) -> None:
+    """`docker compose up` with no keys and without --profile simulator: the LLM workers exit
+    (and say why) instead of every question retrying for minutes."""
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    done = worker_alone(tmp_path, "llm-gemini", LLMSIM_URL=nowhere)
+    assert done.returncode != 0
+    assert f"surface gemini has neither a key nor a simulator: nothing answers at {nowhere}" in (
+        done.stderr
+    )
+    assert "GEMINI_API_KEY" in done.stderr and "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("metrics", [False, True], ids=["default-runtime", "metrics-runtime"])
 def test_temporal_core_warnings_are_json_too(tmp_path: Path, metrics: bool) -> None:
     """The Rust core logs on its own (here: polls failing once the server is gone); in JSON mode
@@ -229,7 +263,8 @@ def test_temporal_core_warnings_are_json_too(tmp_path: Path, metrics: bool) -> N
         LOG_FORMAT="json",
         WORKER_METRICS_PORT=str(free_port()) if metrics else "0",
     )
-    stack = Stack(env, data_dir=tmp_path, temporal_db=False, with_api=False, with_simulator=False)
+    # The simulator too: an LLM worker whose surfaces could not be asked would not start.
+    stack = Stack(env, data_dir=tmp_path, temporal_db=False, with_api=False)
     with stack:
         stack.stop_process("temporal", signal.SIGKILL)
         log = stack.log_path("worker")
