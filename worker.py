@@ -37,6 +37,7 @@ from config.logs import configure_logging
 from config.preflight import UnusableSurface, check_surfaces
 from config.settings import Settings
 from config.temporal import connect_temporal, ensure_search_attributes
+from config.tracing import start_tracing, stop_tracing, trace_engine, worker_service
 from contracts.names import TASK_QUEUE, llm_task_queue
 from db.engine import make_engine, make_sessionmaker, pool_of
 from geo.notify import Links
@@ -188,7 +189,10 @@ def build_workers(
 async def main(queues: set[str] | None) -> None:
     settings = Settings()
     await check_surfaces(settings, queues)
+    # Before the engine and the client, which it instruments (TRACING_ENABLED; else nothing).
+    start_tracing(settings, worker_service(queues))
     engine = make_engine(settings.database_url, pool_of(settings))
+    trace_engine(engine)
     sessions = make_sessionmaker(engine)
     # One runtime per process, before the first client: SDK and project metrics on one port.
     runtime = prometheus_runtime(settings.worker_metrics_host, settings.worker_metrics_port)
@@ -216,6 +220,7 @@ async def main(queues: set[str] | None) -> None:
     for adapter in adapters:
         await adapter.close()
     await engine.dispose()
+    stop_tracing()  # the last spans, before run() leaves with os._exit
 
 
 def parse_args(argv: list[str] | None = None) -> set[str] | None:

@@ -43,6 +43,7 @@ from api.schemas import ERROR_RESPONSES
 from config.logs import configure_logging
 from config.settings import Settings
 from config.temporal import connect_temporal
+from config.tracing import start_tracing, trace_app, trace_engine
 from db.engine import make_engine, make_sessionmaker, pool_of
 
 log = logging.getLogger("propertyaudit.api")
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, pool_of(settings))
+        trace_engine(engine)
         app.state.settings = settings
         app.state.sessions = make_sessionmaker(engine)
         app.state.paid_limiter = PaidWorkLimiter(
@@ -144,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_metrics(app)
     # Outermost, so an oversized body is refused before anything reads it.
     app.add_middleware(RequestGuard, max_bytes=settings.max_request_bytes)
+    trace_app(app)  # with tracing on: each request the root of its trace
     return app
 
 
@@ -153,6 +156,7 @@ def _app_from_environment() -> FastAPI:
     process"), so with LOG_FORMAT=json every line it writes is JSON too."""
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
+    start_tracing(settings, "api")
     return create_app(settings)
 
 

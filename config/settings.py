@@ -137,6 +137,12 @@ class Settings(BaseSettings):
     worker_deployment_name: str = "propertyaudit"
     surface_history_budget: int = Field(default=3_000, ge=50)
     log_format: Literal["text", "json"] = "text"  # json: one object per line (config/logs.py)
+    # OpenTelemetry (config/tracing.py): off unless TRACING_ENABLED; OTEL_SDK_DISABLED wins.
+    # Spans go over OTLP/HTTP to the traces endpoint, else the base endpoint + /v1/traces.
+    tracing_enabled: bool = False
+    otel_sdk_disabled: bool = False
+    otel_exporter_otlp_endpoint: str = ""
+    otel_exporter_otlp_traces_endpoint: str = ""
     log_level: str = "INFO"
     # JSON list of ExtraSurface objects, e.g.
     # [{"name": "local", "base_url": "http://localhost:11434/v1", "model": "llama3.3",

@@ -16,6 +16,7 @@ from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from config.settings import Settings
+from config.tracing import tracing_interceptors
 from contracts.names import SEARCH_ATTRIBUTES
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 async def connect_temporal(
     settings: Settings, *, lazy: bool = False, runtime: Runtime | None = None
 ) -> Client:
-    """A client with the project's data converter; `runtime` carries the worker's metrics."""
+    """A client with the project's data converter; `runtime` carries the worker's metrics.
+    With tracing on (config/tracing.py) its calls, and its workers' tasks, are spans."""
     tls: TLSConfig | bool = False
     if settings.temporal_tls_cert_path and settings.temporal_tls_key_path:
         tls = TLSConfig(
@@ -41,6 +43,7 @@ async def connect_temporal(
         data_converter=pydantic_data_converter,
         lazy=lazy,
         runtime=runtime,
+        interceptors=tracing_interceptors(),
     )
 
 
