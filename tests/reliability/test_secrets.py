@@ -16,6 +16,10 @@ pytestmark = pytest.mark.slow
 
 OPENAI_KEY = "sk-live-TESTSECRET-4f1c2e9a7b"
 ANTHROPIC_KEY = "sk-ant-TESTSECRET-88d0c3b1e5"
+# Live mode asks every configured surface's provider: each needs its key, or the worker refuses
+# to start (config/preflight.py); these two are never asked here.
+GEMINI_KEY = "AIza-TESTSECRET-0a7d5c"
+PERPLEXITY_KEY = "pplx-TESTSECRET-6e21b9"
 
 
 def test_live_mode_keys_never_leave_the_worker(tmp_path: Path) -> None:
@@ -31,6 +35,10 @@ def test_live_mode_keys_never_leave_the_worker(tmp_path: Path) -> None:
         ANTHROPIC_API_KEY=ANTHROPIC_KEY,
         OPENAI_BASE_URL=f"http://127.0.0.1:{sim_port}/v1",
         ANTHROPIC_BASE_URL=f"http://127.0.0.1:{sim_port}",
+        GEMINI_API_KEY=GEMINI_KEY,
+        GEMINI_BASE_URL=f"http://127.0.0.1:{sim_port}",
+        PERPLEXITY_API_KEY=PERPLEXITY_KEY,
+        PERPLEXITY_BASE_URL=f"http://127.0.0.1:{sim_port}/v1",
     ) as live:
         api = live.api
         assert not any(c.simulator for c in live.stack.settings.surface_configs().values())
