@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     reconcile_after_s: float = Field(default=30.0, gt=0)
     reconcile_every_s: float = Field(default=20.0, gt=0)
 
-    llm_max_concurrency: int = 8
+    llm_max_concurrency: int = Field(default=8, ge=1)
     llm_max_rps: float = 0.0
     llm_max_concurrency_openai: int | None = None
     llm_max_concurrency_claude: int | None = None
@@ -176,8 +176,6 @@ class Settings(BaseSettings):
             self.propertyaudit_api_url = f"http://127.0.0.1:{self.api_port}"
         if not self.temporal_ui_url:
             self.temporal_ui_url = f"http://localhost:{self.temporal_ui_port}"
-        if self.llm_max_concurrency < 1:
-            raise ValueError("LLM_MAX_CONCURRENCY must be at least 1")
         check_surface_names(self.extra_surfaces, self.default_surfaces)
         return self
 
