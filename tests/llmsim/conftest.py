@@ -26,10 +26,11 @@ class SimServer:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def configure(self, **knobs: object) -> None:
-        httpx.post(f"{self.url}/_sim/config", json=knobs).raise_for_status()
+        # Generous: the server shares this process's GIL, and a loaded machine slows it.
+        httpx.post(f"{self.url}/_sim/config", json=knobs, timeout=30).raise_for_status()
 
     def stats(self) -> dict[str, object]:
-        return dict(httpx.get(f"{self.url}/_sim/stats").json())
+        return dict(httpx.get(f"{self.url}/_sim/stats", timeout=30).json())
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +50,6 @@ def sim(sim_server: SimServer) -> Iterator[SimServer]:
     """The shared simulator, reset to quiet defaults around each test."""
     defaults = SimConfig().model_dump()
     sim_server.configure(**defaults)
-    httpx.post(f"{sim_server.url}/_sim/stats/reset")
+    httpx.post(f"{sim_server.url}/_sim/stats/reset", timeout=30)
     yield sim_server
     sim_server.configure(**defaults)
