@@ -17,6 +17,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, is_cancelled_exception
 
 with workflow.unsafe.imports_passed_through():
+    import workflows.calls as calls
     from activities.answering import AnsweringActivities
     from activities.asking import AskingActivities
     from activities.recording import RecordingActivities
@@ -39,7 +40,6 @@ with workflow.unsafe.imports_passed_through():
     from contracts.names import AUDIT_STATUS
     from contracts.status import PauseReason, RunStatus
     from geo.profile import brand_context
-    from workflows import calls
     from workflows.pause_sync import mirror_pause
 
 if TYPE_CHECKING:
@@ -313,7 +313,7 @@ class SurfaceRunWorkflow:
         parent = workflow.info().parent
         if parent is None:
             return
-        handle = workflow.get_external_workflow_handle_for(_parent().run, parent.workflow_id)
+        handle = workflow.get_external_workflow_handle(parent.workflow_id)
 
         async def send() -> None:
             try:
@@ -366,4 +366,4 @@ class SurfaceRunWorkflow:
 # load in either order (this class exists by then), and the children signal their parent by
 # method reference.
 with workflow.unsafe.imports_passed_through():
-    from workflows import property_audit as parent_module  # noqa: E402
+    import workflows.property_audit as parent_module  # noqa: E402

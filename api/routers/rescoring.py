@@ -11,6 +11,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth import AdminDep, CallerDep
@@ -19,6 +20,7 @@ from api.errors import temporal_down
 from api.lookups import PropertyDep, audit_or_404, run_or_404
 from api.schemas import RescoreState
 from api.services.rescoring import Rescorer, describe, parse, visible_target
+from contracts.rescore import RescoreTotals
 from workflows.rescore import RescoreWorkflow
 
 router = APIRouter(tags=["rescoring"])
@@ -77,7 +79,9 @@ async def read_rescore(
         raise HTTPException(status_code=404, detail=f"no re-scoring {workflow_id}") from exc
     if not await visible_target(session, caller, kind, target):
         raise HTTPException(status_code=404, detail=f"no re-scoring {workflow_id}")
-    handle = temporal.get_workflow_handle_for(RescoreWorkflow.run, workflow_id)
+    handle: WorkflowHandle[RescoreWorkflow, RescoreTotals] = temporal.get_workflow_handle(
+        workflow_id, result_type=RescoreTotals
+    )
     try:
         return await describe(settings, handle)
     except RPCError as exc:

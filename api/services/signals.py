@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from typing import Literal
 
 from fastapi import HTTPException
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import temporal_unreachable
+from contracts.audit import AuditResult
 from contracts.status import FINAL_AUDIT_STATUSES
 from db.models import Audit
 from workflows.property_audit import PropertyAuditWorkflow
@@ -44,7 +45,9 @@ async def signal_audit(
         raise HTTPException(
             status_code=409, detail=f"audit {audit.id} is already {audit.status}; nothing to {name}"
         )
-    handle = temporal.get_workflow_handle_for(PropertyAuditWorkflow.run, audit.workflow_id)
+    handle: WorkflowHandle[PropertyAuditWorkflow, AuditResult] = temporal.get_workflow_handle(
+        audit.workflow_id, result_type=AuditResult
+    )
     with _signalling(audit.id):
         match name:
             case "pause":

@@ -59,10 +59,7 @@ class FakeTemporal:
         self.started[id] = arg
         self.calls.append(("start", id, (arg,)))
 
-    def get_workflow_handle(self, workflow_id: str) -> FakeHandle:
-        return FakeHandle(self, workflow_id)
-
-    def get_workflow_handle_for(self, _: Any, workflow_id: str) -> FakeHandle:
+    def get_workflow_handle(self, workflow_id: str, **_: Any) -> FakeHandle:
         return FakeHandle(self, workflow_id)
 
     async def create_schedule(self, schedule_id: str, schedule: Any) -> FakeHandle:

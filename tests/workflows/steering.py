@@ -55,9 +55,7 @@ async def progress(handle: Handle) -> AuditProgress:
 
 async def child_paused(client: Client, handle: Handle, surface: str) -> bool:
     audit_id = handle.id.removeprefix("audit-")
-    child = client.get_workflow_handle_for(
-        SurfaceRunWorkflow.run, surface_workflow_id(audit_id, surface)
-    )
+    child = client.get_workflow_handle(surface_workflow_id(audit_id, surface))
     try:
         return (await child.query(SurfaceRunWorkflow.progress)).paused
     except Exception:  # noqa: BLE001 - the child does not exist yet
