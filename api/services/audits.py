@@ -18,7 +18,7 @@ from api.services.links import workflow_url
 from api.services.runs import visibility_interval
 from config.settings import Settings
 from contracts.audit import AuditProgress, SurfaceProgress
-from contracts.status import FINAL_AUDIT_STATUSES
+from contracts.status import FINAL_AUDIT_STATUSES, FINAL_RUN_STATUSES
 from db.models import Audit, Run
 from geo.location import AskerLocation
 from geo.summary import BatchSummary
@@ -148,17 +148,24 @@ async def _query(handle: WorkflowHandle[Any, Any], name: str, result_type: type)
 async def live_progress(
     temporal: Client, audit: Audit
 ) -> tuple[AuditProgress | None, dict[str, SurfaceProgress]]:
+    """The parent's and the open runs' progress, asked at once. A run whose row is final is
+    not asked: its workflow has closed, and a worker would replay its whole history (~0.3 s as
+    an audit ends) to say what the row says."""
     parent = temporal.get_workflow_handle(audit.workflow_id)
-    live = await _query(parent, PropertyAuditWorkflow.progress.__name__, AuditProgress)
-    if live is None:
-        return None, {}
-    handles = {r.surface: temporal.get_workflow_handle(r.workflow_id) for r in audit.runs}
-    results = await asyncio.gather(
+    handles = {
+        r.surface: temporal.get_workflow_handle(r.workflow_id)
+        for r in audit.runs
+        if r.status not in FINAL_RUN_STATUSES
+    }
+    live, *results = await asyncio.gather(
+        _query(parent, PropertyAuditWorkflow.progress.__name__, AuditProgress),
         *(
             _query(h, SurfaceRunWorkflow.progress.__name__, SurfaceProgress)
             for h in handles.values()
-        )
+        ),
     )
+    if live is None:
+        return None, {}
     return live, {s: p for s, p in zip(handles, results, strict=True) if p is not None}
 
 
