@@ -30,6 +30,11 @@ DEV_SERVER_CONFIG = {
     "matching.numTaskqueueWritePartitions": 1,
     "system.enableActivityEagerExecution": "true",
 }
+# The file-backed dev server (`make up`) commits every history write: SQLite's default rollback
+# journal with synchronous=FULL fsyncs each one, which added ~0.2 s to every workflow and
+# activity task's dispatch. WAL with synchronous=NORMAL fsyncs only at checkpoints, and a
+# killed dev server still loses nothing it committed (only a power cut could).
+DEV_SERVER_PRAGMAS: tuple[str, ...] = ("journal_mode=wal", "synchronous=normal")
 
 
 def temporal_cli() -> str:
@@ -128,6 +133,8 @@ class Stack:
         if self.temporal_db:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             args += ["--db-filename", str(self.data_dir / "temporal.db")]
+            for pragma in DEV_SERVER_PRAGMAS:
+                args += ["--sqlite-pragma", pragma]
         proc = self._spawn("temporal", args)
 
         def healthy() -> bool:
