@@ -4,8 +4,9 @@ answers (recording the answers themselves is db.answers)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -41,7 +42,24 @@ async def start_run(
     )
 
 
-def _scored_from_row(answer: Answer) -> ScoredAnswer:
+# What aggregating a run reads of each answer: never its text, entities or citations.
+SCORED_COLUMNS = (
+    Answer.status,
+    Answer.query_id,
+    Answer.query_weight,
+    Answer.presence,
+    Answer.llm_rank,
+    Answer.link_rank,
+    Answer.sov,
+    Answer.flags,
+    Answer.score,
+    Answer.breakdown,
+    Answer.sentiment,
+    Answer.scoring_version,
+)
+
+
+def _scored_from_row(answer: Row[Any]) -> ScoredAnswer:
     return ScoredAnswer(
         query_id=str(answer.query_id),
         weight=answer.query_weight,
@@ -60,7 +78,7 @@ def _scored_from_row(answer: Answer) -> ScoredAnswer:
 
 async def aggregate_stored(session: AsyncSession, run_id: uuid.UUID) -> tuple[RunScore, int]:
     """The run's score from its stored answers, and the oldest scoring version among them."""
-    answers = list((await session.scalars(select(Answer).where(Answer.run_id == run_id))).all())
+    answers = (await session.execute(select(*SCORED_COLUMNS).where(Answer.run_id == run_id))).all()
     ok = [a for a in answers if a.status == "ok"]
     score = aggregate_run([_scored_from_row(a) for a in ok], errors=len(answers) - len(ok))
     version = min((a.scoring_version for a in ok), default=SCORING_VERSION)

@@ -137,3 +137,19 @@ async def test_recording_into_a_deleted_run_is_refused(sessions: Sessions) -> No
         await s.execute(delete(Run).where(Run.id == audit.runs["openai"]))
     with pytest.raises((IntegrityError, RunGone)):
         await store_answer(sessions, audit.ask("q one"), HIT)
+
+
+async def test_each_answer_reports_its_audit_s_cost_across_its_runs(sessions: Sessions) -> None:
+    """The audit's cost comes back with the statement that counts the answer: the other runs'
+    costs as committed, plus this run's own after it."""
+    audit = await opened_audit(sessions, QUESTIONS, ("anthropic", "openai"))
+    first = await store_answer(sessions, audit.ask("q one", surface="anthropic"), HIT, USAGE)
+    dearer = Usage(model="gpt-test", cost_usd=0.01)
+    second = await store_answer(sessions, audit.ask("q one", surface="openai"), HIT, dearer)
+    repeat = await store_answer(sessions, audit.ask("q one", surface="anthropic"), HIT, USAGE)
+    error = await store_error(sessions, audit.ask("q two", surface="anthropic"), "HTTP 500", USAGE)
+
+    assert (first.run_cost_usd, first.audit_cost_usd) == pytest.approx((0.004, 0.004))
+    assert (second.run_cost_usd, second.audit_cost_usd) == pytest.approx((0.01, 0.014))
+    assert not repeat.stored and repeat.audit_cost_usd == pytest.approx(0.014)
+    assert (error.run_cost_usd, error.audit_cost_usd) == pytest.approx((0.008, 0.018))
