@@ -21,6 +21,7 @@ from temporalio.exceptions import (
 )
 
 with workflow.unsafe.imports_passed_through():
+    import workflows.calls as calls
     from activities.asking import AskingActivities
     from activities.batch import BatchActivities
     from activities.insights import InsightsActivities
@@ -54,7 +55,6 @@ with workflow.unsafe.imports_passed_through():
         surface_workflow_id,
     )
     from contracts.status import AuditStatus, PauseReason, RunStatus
-    from workflows import calls
     from workflows.pause_sync import mirror_pause
     from workflows.policies import ALERT_RETRY, SUMMARY_RETRY, SUMMARY_TIMEOUT
     from workflows.surface_run import SurfaceRunWorkflow
