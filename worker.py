@@ -22,7 +22,13 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
-from temporalio.worker import Worker, WorkerDeploymentConfig
+from temporalio.worker import (
+    UnsandboxedWorkflowRunner,
+    Worker,
+    WorkerDeploymentConfig,
+    WorkflowRunner,
+)
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.answering import AnsweringActivities
 from activities.asking import AskingActivities
@@ -64,6 +70,14 @@ def deployment(settings: Settings) -> WorkerDeploymentConfig | None:
         use_worker_versioning=True,
         default_versioning_behavior=VersioningBehavior.PINNED,
     )
+
+
+def workflow_runner(settings: Settings) -> WorkflowRunner:
+    """The SDK's sandbox unless WORKFLOW_SANDBOX=false. It re-imports each workflow's module for
+    every new workflow and crosses into itself (an `exec`) for every payload: about a third of the
+    workflow worker's CPU. Production turns it off; every test and replay keeps it, so a
+    non-deterministic call still fails before it ships."""
+    return SandboxedWorkflowRunner() if settings.workflow_sandbox else UnsandboxedWorkflowRunner()
 
 
 def graceful(settings: Settings) -> timedelta:
@@ -120,6 +134,7 @@ def workflow_worker(
             digest.send_digest,
         ],
         max_concurrent_activities=64,
+        workflow_runner=workflow_runner(settings),
         graceful_shutdown_timeout=graceful(settings),
         deployment_config=deployment(settings),
     )
@@ -191,7 +206,7 @@ async def main(queues: set[str] | None) -> None:
     await check_surfaces(settings, queues)
     # Before the engine and the client, which it instruments (TRACING_ENABLED; else nothing).
     start_tracing(settings, worker_service(queues))
-    engine = make_engine(settings.database_url, pool_of(settings))
+    engine = make_engine(settings.database_url, pool_of(settings), pre_ping=False)
     trace_engine(engine)
     sessions = make_sessionmaker(engine)
     # One runtime per process, before the first client: SDK and project metrics on one port.

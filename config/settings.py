@@ -131,10 +131,11 @@ class Settings(BaseSettings):
     # A surface run asks this many questions between two chances to continue as new, and does
     # once its history passes this many events (kept far below Temporal's limits).
     surface_chunk_size: int = Field(default=200, ge=1)
-    # Worker Versioning: set per build (a git sha, an image tag) to pin each audit to the build
-    # that started it; empty runs unversioned workers.
+    # Worker Versioning: a build's id (git sha, image tag) pins each audit to it; empty: none.
     worker_build_id: str = ""
     worker_deployment_name: str = "propertyaudit"
+    # false: workflows outside the SDK's sandbox (its cost: README, "Production"); tests keep it
+    workflow_sandbox: bool = True
     surface_history_budget: int = Field(default=3_000, ge=50)
     log_format: Literal["text", "json"] = "text"  # json: one object per line (config/logs.py)
     # OpenTelemetry (config/tracing.py): off unless TRACING_ENABLED; OTEL_SDK_DISABLED wins.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from geo.answer import Citation, Entity
@@ -79,9 +79,16 @@ GENERIC_WORDS = frozenset(
 def tokens(text: str | None) -> list[str]:
     """Lower-case word tokens; `&`, hyphens and punctuation split words. Accents are dropped,
     so "Peñasco" is one word and the same word as "Penasco" (models often drop them)."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    # The same few hundred names (places, rivals, the brand) are matched over and over across an
+    # audit's answers: cached, they are decomposed once per process.
+    decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.findall(r"[a-z0-9]+", plain)
+    return tuple(re.findall(r"[a-z0-9]+", plain))
 
 
 def _contains_run(haystack: list[str], needle: list[str]) -> bool:

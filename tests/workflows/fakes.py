@@ -14,7 +14,8 @@ from typing import Any
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from contracts.asking import (
     Answered,
@@ -272,9 +273,15 @@ class Running:
 
 
 @asynccontextmanager
-async def workers(client: Client, fake: FakeAudit, surfaces: int = 2) -> AsyncIterator[Running]:
-    """A worker on a queue of this test's own for the workflows, and one per surface (with
-    names of this test's own, so no other test's worker takes its tasks)."""
+async def workers(
+    client: Client,
+    fake: FakeAudit,
+    surfaces: int = 2,
+    runner: WorkflowRunner | None = None,
+) -> AsyncIterator[Running]:
+    """A worker on a queue of this test's own for the workflows (in the SDK's sandbox unless
+    `runner` says otherwise), and one per surface (with names of this test's own, so no other
+    test's worker takes its tasks)."""
     tag = uuid.uuid4().hex[:8]
     names = [f"s{i}{tag}" for i in range(1, surfaces + 1)]
     queue = f"audit-{tag}"
@@ -285,6 +292,7 @@ async def workers(client: Client, fake: FakeAudit, surfaces: int = 2) -> AsyncIt
                 task_queue=queue,
                 workflows=[PropertyAuditWorkflow, SurfaceRunWorkflow],
                 activities=fake.database_activities(),
+                workflow_runner=runner or SandboxedWorkflowRunner(),
             )
         )
         for name in names:

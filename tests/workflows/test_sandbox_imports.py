@@ -11,10 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from config.settings import Settings
+from contracts.status import AuditStatus
+from tests.workflows.fakes import FakeAudit, workers
+from tests.workflows.steering import start
+from worker import workflow_runner
 from workflows.property_audit import PropertyAuditWorkflow
 from workflows.surface_run import SurfaceRunWorkflow
 
@@ -61,3 +67,21 @@ async def test_each_surface_run_loads_only_its_own_module(monkeypatch: pytest.Mo
     ours = {name for name in per_run if name.split(".")[0] in ("workflows", "activities", "db")}
     assert per_run.get("workflows.surface_run") == 1  # the sandbox does run the workflow's module
     assert ours == {"workflows", "workflows.surface_run"}, per_run
+
+
+def test_workflows_run_in_the_sandbox_unless_the_settings_say_otherwise() -> None:
+    assert isinstance(workflow_runner(Settings(_env_file=None)), SandboxedWorkflowRunner)  # type: ignore[call-arg]
+    production = Settings(workflow_sandbox=False, _env_file=None)  # type: ignore[call-arg]
+    assert isinstance(workflow_runner(production), UnsandboxedWorkflowRunner)
+
+
+async def test_audits_side_by_side_outside_the_sandbox_share_no_state(client: Client) -> None:
+    """Without the sandbox's isolation, workflows of one worker share its modules: two audits at
+    once must still each ask every question once and complete."""
+    fake = FakeAudit(questions=12, ask_seconds=0.01, max_concurrency=3)
+    runner = workflow_runner(Settings(workflow_sandbox=False, _env_file=None))  # type: ignore[call-arg]
+    async with workers(client, fake, runner=runner) as running:
+        handles = [await start(client, running), await start(client, running)]
+        results = [await h.result() for h in handles]
+    assert [r.status for r in results] == [AuditStatus.COMPLETED] * 2
+    assert fake.asked() == 2 * 2 * fake.questions
