@@ -132,14 +132,33 @@ def drop_database(url: str) -> None:
 
 
 @contextmanager
-def bench_stack(prefix: str) -> Iterator[Bench]:
+def bench_stack(
+    prefix: str,
+    *,
+    temporal_db: bool = False,
+    worker_by_role: bool = True,
+    database: str | None = None,
+    **extra_env: str,
+) -> Iterator[Bench]:
     """The stack as production splits it (workflows in one worker, each surface's calls in its
-    own), on a throwaway database dropped afterwards."""
+    own), on a throwaway database dropped afterwards. `temporal_db`: the dev server keeps its
+    state in a file (as `make up` runs it) instead of in memory; `database`: this database URL
+    instead of a fresh one."""
     tmp = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
-    env = side_by_side_env(database_url(tmp), LLM_MAX_CONCURRENCY=str(CONCURRENCY))
+    url = database or database_url(tmp)
+    # The scale case's panel holds 1,000 questions, beyond the API's default guard; workflows
+    # outside the sandbox, as production runs them (WORKFLOW_SANDBOX=true: as `make up` does).
+    defaults = {
+        "LLM_MAX_CONCURRENCY": str(CONCURRENCY),
+        "MAX_PANEL_SIZE": "1000",
+        "WORKFLOW_SANDBOX": "false",
+    }
+    env = side_by_side_env(url, **{**defaults, **extra_env})
     print(f"database: {env['DATABASE_URL'].split(':')[0]}", flush=True)
     try:
-        with Stack(env, data_dir=tmp, temporal_db=False, worker_by_role=True) as stack:
+        with Stack(
+            env, data_dir=tmp, temporal_db=temporal_db, worker_by_role=worker_by_role
+        ) as stack:
             yield Bench(stack)
     finally:
         drop_database(env["DATABASE_URL"])
