@@ -38,9 +38,15 @@ def _out(e: SurfaceEstimate) -> SurfaceEstimateOut:
 
 
 async def _per_surface(
-    session: AsyncSession, prop: Property, request: AuditRequest, questions: list[str]
+    session: AsyncSession,
+    prop: Property,
+    request: AuditRequest,
+    questions: list[str],
+    in_flight: dict[str, int],
 ) -> list[SurfaceEstimate]:
-    """Each surface's estimate over the prompts it would be sent; the first writes the summary."""
+    """Each surface's estimate over the prompts it would be sent; the first writes the summary.
+    `in_flight`: the calls an audit keeps in flight per surface, as the workflow worker plans it
+    (every replica's slots, LLM_WORKERS_<S>)."""
     profile = profile_of(prop)
     natural = request.mode == "natural"
     place = request.asker_location
@@ -60,7 +66,7 @@ async def _per_surface(
             natural=natural,
             web_search=request.web_search,
             writes_summary=index == 0,
-            max_concurrency=config.max_concurrency,
+            max_concurrency=in_flight.get(config.name, config.max_concurrency),
             max_rps=config.max_rps,
         )
         seen = await observed(
@@ -89,7 +95,8 @@ async def estimate_audit(
             detail="the property has no active queries; "
             f"POST /properties/{prop.id}/queries/generate first",
         )
-    estimates = await _per_surface(session, prop, request, questions)
+    in_flight = {name: c.max_concurrency for name, c in settings.planned_surfaces().items()}
+    estimates = await _per_surface(session, prop, request, questions, in_flight)
     cost = CostRange(
         low=round(sum(e.cost_usd.low for e in estimates), 6),
         expected=round(sum(e.cost_usd.expected for e in estimates), 6),

@@ -59,3 +59,27 @@ def test_an_estimate_refuses_what_a_start_refuses(api: Api) -> None:
     assert status == 422 and "MAX_COST_USD_LIMIT" in str(found["detail"])
     status, found = dry_run(api, property_id=pid, max_cost_usd=0.01, web_search=True)
     assert status == 200 and found["within_budget"] is False
+
+
+def test_the_estimated_duration_counts_every_replica_s_slots(tmp_path: Path) -> None:
+    """The workflow worker plans LLM_WORKERS_<S> × LLM_MAX_CONCURRENCY calls in flight per
+    audit: the estimate's time follows the same plan."""
+
+    def openai_estimate(name: str, **settings: Any) -> dict[str, Any]:
+        url = f"sqlite+aiosqlite:///{tmp_path / name}"
+        with _serving(url, **settings) as client:
+            pid = client.post("/properties", json=EXAMPLE_PROPERTY).json()["id"]
+            client.post(f"/properties/{pid}/queries/generate")
+            found = client.post(
+                "/audits",
+                params={"dry_run": "true"},
+                json={"property_id": pid, "surfaces": ["openai"]},
+            ).json()
+        estimate: dict[str, Any] = found["surfaces"][0]
+        return estimate
+
+    one = openai_estimate("one.db")
+    four = openai_estimate("four.db", llm_workers_openai=4)
+
+    assert four["calls"] == one["calls"]
+    assert four["duration_s"] < one["duration_s"]
