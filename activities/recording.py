@@ -25,6 +25,7 @@ from contracts.asking import (
 from contracts.audit import RunOutcome, SetPausedInput
 from db import answers, audits, runs
 from db.models import Run
+from db.progress import Recorded
 from geo.rescoring import location_stated
 from geo.scoring import Evidence, score_answer
 
@@ -49,7 +50,7 @@ async def run_must_exist(
         raise
 
 
-def _result(recorded: answers.Recorded) -> RecordResult:
+def _result(recorded: Recorded) -> RecordResult:
     """What the workflow learns back: the run's progress and what the audit has cost so far."""
     return RecordResult(**asdict(recorded))
 

@@ -1,5 +1,5 @@
 """A surface's run: opening it, and closing it with its score aggregated from the stored
-answers (recording the answers themselves is db.answers)."""
+answers (recording the answers themselves is db.answers, their progress db.progress)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from contracts.status import FINAL_AUDIT_STATUSES, FINAL_RUN_STATUSES
 from db import answers, audits, runs
 from db.analysis import brand_of, store_once, surface_facts
 from db.models import Audit, Property, Query
+from db.progress import Recorded
 from db.properties import add_queries
 from geo.answer import AnswerBlock, Citation, Entity
 from geo.insights import analyze_batch
@@ -245,7 +246,7 @@ async def opened_audit(
 
 async def store_answer(
     sessions: Sessions, ask: Ask, answer: AnswerBlock, usage: Usage | None = None
-) -> answers.Recorded:
+) -> Recorded:
     """Score `answer` for the AMLI Aero brand and record it in a transaction of its own."""
     async with sessions() as s, s.begin():
         return await answers.record_answer(
@@ -260,6 +261,6 @@ async def store_answer(
 
 async def store_error(
     sessions: Sessions, ask: Ask, error: str = "HTTP 500", usage: Usage | None = None
-) -> answers.Recorded:
+) -> Recorded:
     async with sessions() as s, s.begin():
         return await answers.record_error(s, ask, error=error, usage=usage or Usage())

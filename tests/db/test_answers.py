@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from contracts.asking import Usage
 from db import answers
 from db.models import Answer, CitationRow, Run, UnusableCall
+from db.progress import Recorded
 from db.runs import RunGone
 from tests.factories import Sessions, block, opened_audit, store_answer, store_error
 
@@ -32,7 +33,7 @@ async def test_an_answer_is_stored_with_its_citations_usage_and_the_runs_progres
     audit = await opened_audit(sessions, QUESTIONS)
     recorded = await store_answer(sessions, audit.ask("q two"), HIT, USAGE)
 
-    assert recorded == answers.Recorded(True, 1, 0, 0.004, 0.004)
+    assert recorded == Recorded(True, 1, 0, 0.004, 0.004)
     async with sessions() as s:
         answer = await s.scalar(select(Answer))
         assert answer is not None
