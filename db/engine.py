@@ -54,7 +54,11 @@ def make_engine(url: str, pool: Pool = DEFAULT_POOL, *, pre_ping: bool = True) -
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             # The worker and the API write the same file: WAL lets readers and one writer overlap.
+            # NORMAL syncs the WAL at checkpoints, not at every commit: answers that arrive
+            # together no longer queue behind one fsync each (~0.3 s a round under `make up`);
+            # a killed process still loses nothing it committed, only a power cut could.
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()

@@ -1,6 +1,6 @@
-"""The workers' engine pings nothing before a checkout (db.engine.make_engine, pre_ping=False):
-a connection PostgreSQL dropped fails one use, the pool throws it away, and the next use (the
-activity's retry) gets a fresh one."""
+"""The engines db.engine makes. The workers' pings nothing before a checkout (pre_ping=False): a
+connection PostgreSQL dropped fails one use, the pool throws it away, and the next use (the
+activity's retry) gets a fresh one. SQLite's file is in WAL mode and syncs at checkpoints."""
 
 from __future__ import annotations
 
@@ -61,3 +61,14 @@ async def test_the_api_s_engine_pings_and_never_sees_the_dropped_connection(
         assert await backend_pid(engine) != first
     finally:
         await engine.dispose()
+
+
+async def test_the_sqlite_file_is_in_wal_mode_and_syncs_at_checkpoints(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'dev.db'}")
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            synchronous = (await conn.execute(text("PRAGMA synchronous"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert (mode, synchronous) == ("wal", 1)  # 1: NORMAL
