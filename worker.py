@@ -74,9 +74,9 @@ def deployment(settings: Settings) -> WorkerDeploymentConfig | None:
 
 def workflow_runner(settings: Settings) -> WorkflowRunner:
     """The SDK's sandbox unless WORKFLOW_SANDBOX=false. It re-imports each workflow's module for
-    every new workflow and crosses into itself (an `exec`) for every payload: about a third of the
-    workflow worker's CPU. Production turns it off; every test and replay keeps it, so a
-    non-deterministic call still fails before it ships."""
+    every new workflow and crosses into itself (an `exec`) for every payload: about a quarter
+    of the workflow worker's CPU. Production turns it off; every test and replay keeps it, so
+    a non-deterministic call still fails before it ships."""
     return SandboxedWorkflowRunner() if settings.workflow_sandbox else UnsandboxedWorkflowRunner()
 
 
