@@ -82,9 +82,6 @@ class Bench:
     def workers(self) -> list[int]:
         return [p.pid for name, p in self.stack.procs.items() if name.startswith("worker")]
 
-    def workers_cpu(self) -> float:
-        return sum(proc_stat(pid)[0] for pid in self.workers())
-
     def workers_peak_mb(self) -> tuple[float, float]:
         """(largest, summed) peak RSS of the worker processes."""
         peaks = [proc_stat(pid)[1] for pid in self.workers()]
