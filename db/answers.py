@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.asking import Ask, Usage
-from db.models import Answer, Run, UnusableCall, utcnow
-from db.progress import CITATIONS, RUNS, Recorded, audit_cost, bump_progress, progress_counts
+from db.models import Answer, CitationRow, Run, UnusableCall, utcnow
+from db.progress import RUNS, Recorded, audit_cost, bump_progress, progress_counts
 from db.upsert import insert_if_absent
 from geo.answer import AnswerBlock
 from geo.scoring import SCORING_VERSION, AnswerScore
 
+# The table itself, for the hot path's one multi-row INSERT.
+CITATIONS: Table = CitationRow.__table__  # type: ignore[assignment]
 NO_USAGE = Usage()
 
 

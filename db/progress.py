@@ -21,12 +21,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.asking import Ask, Usage
-from db.models import CitationRow, Run, utcnow
+from db.models import Run, utcnow
 from db.runs import RunGone
 
-# The tables themselves, for the hot path's Core statements.
+# The table itself, for the hot path's Core statements.
 RUNS: Table = Run.__table__  # type: ignore[assignment]
-CITATIONS: Table = CitationRow.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from contracts.status import FINAL_AUDIT_STATUSES
 from db.analysis import batch_analysis, brand_of
-from db.answers import citation_rows, scored_values
+from db.answers import CITATIONS, citation_rows, scored_values
 from db.audits import get_audit
 from db.models import Answer, Audit, Revision, Run, Score, utcnow
-from db.progress import CITATIONS
 from db.rows import from_row
 from db.runs import aggregate_stored, score_values
 from geo.insights import CrossModel
