@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.asking import Ask, Usage
-from db.models import Answer, CitationRow, Run, UnusableCall, utcnow
-from db.progress import RUNS, Recorded, audit_cost, bump_progress, progress_counts
+from db.models import Answer, CitationRow, UnusableCall, utcnow
+from db.progress import RUNS, Recorded, bump_progress, progress_counts
 from db.upsert import insert_if_absent
 from geo.answer import AnswerBlock
 from geo.scoring import SCORING_VERSION, AnswerScore
@@ -200,5 +200,4 @@ async def record_unusable(
                 web_searches=run.web_searches + usage.web_searches,
             )
         )
-    batch_id = await session.scalar(select(Run.batch_id).where(Run.id == run_id))
-    return await audit_cost(session, batch_id) if batch_id is not None else 0.0
+    return (await progress_counts(session, run_id)).audit_cost_usd

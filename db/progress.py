@@ -39,13 +39,6 @@ class Recorded:
     audit_cost_usd: float
 
 
-async def audit_cost(session: AsyncSession, batch_id: uuid.UUID) -> float:
-    cost = await session.scalar(
-        select(func.coalesce(func.sum(Run.cost_usd), 0.0)).where(Run.batch_id == batch_id)
-    )
-    return float(cost or 0.0)
-
-
 def _audit_cost_of_row() -> ColumnElement[float]:
     """The audit's cost as the runs row a statement reads or has just written makes it: the
     other runs of its audit as committed, plus this row's own cost. Asked in the statement that
@@ -117,7 +110,8 @@ async def bump_progress(session: AsyncSession, ask: Ask, *, error: bool, usage: 
 
 
 async def progress_counts(session: AsyncSession, run_id: uuid.UUID) -> Recorded:
-    """A repeat stored nothing: the run's counts as they stand."""
+    """The run's counts and its audit's cost as they stand (a repeat stored nothing; an
+    unusable call moved only the cost); all zero for a run that is gone."""
     row = (await session.execute(PROGRESS, {"p_run_id": run_id})).first()
     if row is None:
         return Recorded(False, 0, 0, 0.0, 0.0)

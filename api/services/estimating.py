@@ -66,7 +66,7 @@ async def _per_surface(
             natural=natural,
             web_search=request.web_search,
             writes_summary=index == 0,
-            max_concurrency=in_flight.get(config.name, config.max_concurrency),
+            max_concurrency=in_flight[config.name],
             max_rps=config.max_rps,
         )
         seen = await observed(
